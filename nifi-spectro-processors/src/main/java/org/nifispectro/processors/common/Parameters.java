@@ -1,0 +1,46 @@
+package org.nifispectro.processors.common;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.processor.ProcessContext;
+
+/** The effective parameters of one run (Expression Language evaluated), for history and provenance. */
+public final class Parameters {
+
+    private Parameters() {
+    }
+
+    public static Map<String, String> effective(ProcessContext context, FlowFile flowFile, List<PropertyDescriptor> descriptors) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (PropertyDescriptor d : descriptors) {
+            if (d.isSensitive()) {
+                continue;
+            }
+            String value;
+            if (d.isExpressionLanguageSupported() && d.getExpressionLanguageScope() == ExpressionLanguageScope.FLOWFILE_ATTRIBUTES) {
+                value = context.getProperty(d).evaluateAttributeExpressions(flowFile).getValue();
+            } else if (d.isExpressionLanguageSupported()) {
+                value = context.getProperty(d).evaluateAttributeExpressions().getValue();
+            } else {
+                value = context.getProperty(d).getValue();
+            }
+            if (value != null) {
+                values.put(d.getName(), value);
+            }
+        }
+        return values;
+    }
+
+    /** Provenance details: the parameters and the duration, short enough for the provenance UI. */
+    public static String provenanceDetails(Map<String, String> parameters, long millis) {
+        String p = parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
+        String details = p + "; duration=" + millis + " ms";
+        return details.length() > 4000 ? details.substring(0, 4000) + "..." : details;
+    }
+}

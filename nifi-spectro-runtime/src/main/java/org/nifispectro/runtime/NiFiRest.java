@@ -1,0 +1,140 @@
+package org.nifispectro.runtime;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The NiFi 2.x REST calls the end-to-end tests need (HTTP, no authentication). */
+public final class NiFiRest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final String clientId = UUID.randomUUID().toString();
+
+    public NiFiRest(String base) {
+        this.base = base;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    public JsonNode put(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    public JsonNode delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    private JsonNode send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(120)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(response.request().method() + " " + response.request().uri() + " -> "
+                    + response.statusCode() + ": " + response.body());
+        }
+        String body = response.body();
+        return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+    }
+
+    public String rootGroupId() throws IOException, InterruptedException {
+        return get("/flow/process-groups/root").path("processGroupFlow").path("id").asText();
+    }
+
+    /** Imports a flow definition (the JSON of "download flow definition") as a new process group under root. */
+    public String importFlow(String groupName, JsonNode flowDefinition) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("groupName", groupName);
+        body.putObject("positionDTO").put("x", 0).put("y", 0);
+        body.putObject("revisionDTO").put("version", 0).put("clientId", clientId);
+        body.set("flowSnapshot", flowDefinition);
+        JsonNode created = post("/process-groups/" + rootGroupId() + "/process-groups/import", body);
+        return created.path("id").asText();
+    }
+
+    /** The processors of a group with their validation status and errors. */
+    public List<JsonNode> processors(String groupId) throws IOException, InterruptedException {
+        List<JsonNode> list = new ArrayList<>();
+        get("/process-groups/" + groupId + "/processors").path("processors").forEach(list::add);
+        return list;
+    }
+
+    public void enableServicesAndStart(String groupId) throws IOException, InterruptedException {
+        ObjectNode services = JSON.createObjectNode().put("id", groupId).put("state", "ENABLED");
+        put("/flow/process-groups/" + groupId + "/controller-services", services);
+        ObjectNode run = JSON.createObjectNode().put("id", groupId).put("state", "RUNNING");
+        put("/flow/process-groups/" + groupId, run);
+    }
+
+    public void stop(String groupId) throws IOException, InterruptedException {
+        ObjectNode run = JSON.createObjectNode().put("id", groupId).put("state", "STOPPED");
+        put("/flow/process-groups/" + groupId, run);
+    }
+
+    /** Provenance events whose FlowFile had this file name (oldest first). */
+    public List<JsonNode> provenanceByFilename(String filename) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode request = body.putObject("provenance").putObject("request");
+        request.put("maxResults", 1000);
+        request.putObject("searchTerms").putObject("Filename").put("value", filename).put("inverse", false);
+        return provenanceQuery(body);
+    }
+
+    private List<JsonNode> provenanceQuery(ObjectNode body) throws IOException, InterruptedException {
+        JsonNode submitted = post("/provenance", body);
+        String id = submitted.path("provenance").path("id").asText();
+        try {
+            JsonNode state = submitted;
+            for (int i = 0; i < 120 && !state.path("provenance").path("finished").asBoolean(); i++) {
+                Thread.sleep(250);
+                state = get("/provenance/" + id);
+            }
+            List<JsonNode> events = new ArrayList<>();
+            state.path("provenance").path("results").path("provenanceEvents").forEach(events::add);
+            events.sort((a, b) -> Long.compare(a.path("eventId").asLong(), b.path("eventId").asLong()));
+            return events;
+        } finally {
+            delete("/provenance/" + id);
+        }
+    }
+
+    /** The lineage graph of one FlowFile: nodes (events and FlowFiles) and links. */
+    public JsonNode lineage(String flowFileUuid) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("lineage").putObject("request").put("lineageRequestType", "FLOWFILE").put("uuid", flowFileUuid);
+        JsonNode submitted = post("/provenance/lineage", body);
+        String id = submitted.path("lineage").path("id").asText();
+        try {
+            JsonNode state = submitted;
+            for (int i = 0; i < 120 && !state.path("lineage").path("finished").asBoolean(); i++) {
+                Thread.sleep(250);
+                state = get("/provenance/lineage/" + id);
+            }
+            return state.path("lineage");
+        } finally {
+            delete("/provenance/lineage/" + id);
+        }
+    }
+
+    public static ObjectMapper json() {
+        return JSON;
+    }
+}
