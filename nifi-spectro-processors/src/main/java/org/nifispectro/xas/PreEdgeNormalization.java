@@ -202,22 +202,16 @@ public final class PreEdgeNormalization {
         return 5.0 * Math.rint(v / 5.0);
     }
 
-    private static Result run(double[] eAll, double[] muAll, int from, int to, Params p) {
-        int n = to - from;
-        double[] e = Arrays.copyOfRange(eAll, from, to);
-        double[] mu = Arrays.copyOfRange(muAll, from, to);
+    /**
+     * Larch's default rules for pre1, pre2, norm1, norm2, nnorm given the (window) energy array and the
+     * index of e0 in it; explicit values in {@code p} are kept (but clipped/swapped as Larch does).
+     * Returns {pre1, pre2, norm1, norm2, nnorm}.
+     */
+    static double[] resolveRanges(double[] e, int ie0, Params p) {
+        int n = e.length;
+        double e0 = e[ie0];
         double emin = e[0];
         double emax = e[n - 1];
-
-        double e0 = p.e0();
-        if (Double.isNaN(e0) || e0 < e[1] || e0 > e[n - 2]) {
-            double[] d = new double[n];
-            XasMath.derivative(e, mu, 0, n, d);
-            e0 = e[XasMath.findE0Index(d, n)];
-        }
-        int ie0 = XasMath.indexNearest(e, e0);
-        e0 = e[ie0];
-
         double pre1 = p.pre1();
         if (Double.isNaN(pre1)) {
             pre1 = ie0 > 20 ? round5(e[1] - e0) : 2.0 * Math.rint((e[1] - e0) / 2.0);
@@ -260,6 +254,31 @@ public final class PreEdgeNormalization {
             }
         }
         nnorm = Math.max(Math.min(nnorm, MAX_NNORM), 0);
+        return new double[] {pre1, pre2, norm1, norm2, nnorm};
+    }
+
+    private static Result run(double[] eAll, double[] muAll, int from, int to, Params p) {
+        int n = to - from;
+        double[] e = Arrays.copyOfRange(eAll, from, to);
+        double[] mu = Arrays.copyOfRange(muAll, from, to);
+        double emin = e[0];
+        double emax = e[n - 1];
+
+        double e0 = p.e0();
+        if (Double.isNaN(e0) || e0 < e[1] || e0 > e[n - 2]) {
+            double[] d = new double[n];
+            XasMath.derivative(e, mu, 0, n, d);
+            e0 = e[XasMath.findE0Index(d, n)];
+        }
+        int ie0 = XasMath.indexNearest(e, e0);
+        e0 = e[ie0];
+
+        double[] rr = resolveRanges(e, ie0, p);
+        double pre1 = rr[0];
+        double pre2 = rr[1];
+        double norm1 = rr[2];
+        double norm2 = rr[3];
+        int nnorm = (int) rr[4];
         double nvict = p.nvict();
 
         // pre-edge line on mu * E^nvict
