@@ -1,0 +1,231 @@
+package org.nifispectro.io.stack;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nifispectro.io.stack.StackFormatException.Problem;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nifispectro.io.stack.StackFixtures.linspace;
+import static org.nifispectro.io.stack.StackFixtures.v;
+
+class StackReaderTest {
+
+    @TempDir
+    Path dir;
+
+    /** Every element of every slab equals v(e, y, x) with e mapped for reversed axes. */
+    static void assertAllSlabs(StackReader r, int rowsPerSlab, boolean reversed) throws StackFormatException {
+        StackInfo in = r.info();
+        int nE = in.nE();
+        for (int y0 = 0; y0 < in.ny(); y0 += rowsPerSlab) {
+            int rows = Math.min(rowsPerSlab, in.ny() - y0);
+            Slab s = r.readSlab(y0, rows);
+            assertEquals(rows * in.nx() * nE, s.data().length);
+            for (int rr = 0; rr < rows; rr++) {
+                for (int x = 0; x < in.nx(); x++) {
+                    for (int e = 0; e < nE; e++) {
+                        int stored = reversed ? nE - 1 - e : e;
+                        assertEquals(v(stored, y0 + rr, x), s.value(rr * in.nx() + x, e), 0f,
+                                "pixel y=" + (y0 + rr) + " x=" + x + " e=" + e);
+                    }
+                }
+            }
+        }
+    }
+
+    static Path resource(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (InputStream in = StackReaderTest.class.getResourceAsStream("/io/stack/" + name)) {
+            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return p;
+    }
+
+    @Test
+    void dataExchangeEnergyYX() throws Exception {
+        Path f = StackFixtures.dataExchange(dir.resolve("dx.h5"), StackFixtures.eyx(9, 7, 5), linspace(7100, 7180, 9), "eV");
+        try (StackReader r = StackReader.open(f)) {
+            StackInfo in = r.info();
+            assertEquals(StackLayout.DATA_EXCHANGE, in.layout());
+            assertEquals(AxisOrder.ENERGY_Y_X, in.axisOrder());
+            assertTrue(in.axisOrderSource().startsWith("axes attribute"), in.axisOrderSource());
+            assertEquals(7, in.ny());
+            assertEquals(5, in.nx());
+            assertArrayEquals(linspace(7100, 7180, 9), in.energiesEv(), 1e-9);
+            assertEquals("units attribute", in.energyUnitSource());
+            assertAllSlabs(r, 3, false);
+            assertEquals(0, r.nonFiniteSeen());
+        }
+    }
+
+    @Test
+    void fxiKeVConvertedToEv() throws Exception {
+        Path f = StackFixtures.fxi(dir.resolve("fxi.h5"), StackFixtures.eyx(6, 4, 4), linspace(8.30, 8.40, 6));
+        try (StackReader r = StackReader.open(f)) {
+            StackInfo in = r.info();
+            assertEquals(StackLayout.FXI, in.layout());
+            assertEquals(EnergyUnit.KEV, in.energyUnit());
+            assertEquals(8300.0, in.energiesEv()[0], 1e-9);
+            assertEquals(8400.0, in.energiesEv()[5], 1e-9);
+            assertAllSlabs(r, 4, false);
+        }
+    }
+
+    @Test
+    void unitOverrideWins() throws Exception {
+        // 100..120 "eV" would be read as keV by the rule; the override says eV
+        Path f = StackFixtures.fxi(dir.resolve("low.h5"), StackFixtures.eyx(3, 2, 2), linspace(100, 120, 3));
+        try (StackReader r = StackReader.open(f, StackOptions.DEFAULT.withEnergyUnit(EnergyUnit.EV))) {
+            assertEquals(100.0, r.info().energiesEv()[0], 1e-12);
+            assertEquals("override", r.info().energyUnitSource());
+        }
+        try (StackReader r = StackReader.open(f)) {
+            assertEquals(100_000.0, r.info().energiesEv()[0], 1e-9);
+        }
+    }
+
+    @Test
+    void nexusDefaultChainEnergyYX() throws Exception {
+        Path f = StackFixtures.nexus(dir.resolve("nx.h5"), StackFixtures.eyx(5, 3, 4), linspace(700, 704, 5),
+                new String[] {"energy", "sample_y", "sample_x"});
+        try (StackReader r = StackReader.open(f)) {
+            StackInfo in = r.info();
+            assertEquals(StackLayout.NEXUS, in.layout());
+            assertEquals("/entry/stack/counts", in.dataPath());
+            assertEquals("/entry/stack/energy", in.energyPath());
+            assertEquals(AxisOrder.ENERGY_Y_X, in.axisOrder());
+            assertAllSlabs(r, 2, false);
+        }
+    }
+
+    @Test
+    void nexusYXEnergyFromAxes() throws Exception {
+        Path f = StackFixtures.nexus(dir.resolve("nxyxe.h5"), StackFixtures.yxe(4, 3, 5), linspace(700, 703, 4),
+                new String[] {"sample_y", "sample_x", "energy"});
+        try (StackReader r = StackReader.open(f)) {
+            assertEquals(AxisOrder.Y_X_ENERGY, r.info().axisOrder());
+            assertEquals(3, r.info().ny());
+            assertEquals(5, r.info().nx());
+            assertAllSlabs(r, 2, false);
+        }
+    }
+
+    @Test
+    void h5pyNxstxmChunkedGzipUint16() throws Exception {
+        Path f = resource(dir, "nxstxm_h5py.h5");
+        try (StackReader r = StackReader.open(f)) {
+            StackInfo in = r.info();
+            assertEquals(StackLayout.NEXUS, in.layout());
+            assertEquals("/entry1/counts/data", in.dataPath());
+            assertTrue(in.chunked());
+            assertTrue(in.axisOrderSource().contains("energy_indices"), in.axisOrderSource());
+            assertArrayEquals(linspace(700, 712, 7), in.energiesEv(), 1e-9);
+            assertAllSlabs(r, 2, false);
+        }
+    }
+
+    @Test
+    void h5pyOldStyleAxesYXEnergyDecreasingKeV() throws Exception {
+        Path f = resource(dir, "nxdata_yxe_decreasing_kev.h5");
+        try (StackReader r = StackReader.open(f)) {
+            StackInfo in = r.info();
+            assertEquals(StackLayout.NEXUS, in.layout());
+            assertEquals(AxisOrder.Y_X_ENERGY, in.axisOrder());
+            assertTrue(in.energyReversed());
+            assertEquals(EnergyUnit.KEV, in.energyUnit());
+            assertArrayEquals(linspace(8300, 8400, 6), in.energiesEv(), 1e-6);
+            assertAllSlabs(r, 3, true);
+        }
+    }
+
+    @Test
+    void decreasingEnergyEYXIsReversed() throws Exception {
+        Path f = StackFixtures.dataExchange(dir.resolve("dec.h5"), StackFixtures.eyx(5, 2, 3), linspace(710, 700, 5), null);
+        try (StackReader r = StackReader.open(f)) {
+            assertTrue(r.info().energyReversed());
+            assertArrayEquals(linspace(700, 710, 5), r.info().energiesEv(), 1e-9);
+            assertAllSlabs(r, 1, true);
+        }
+    }
+
+    @Test
+    void customPathsAndGenericDetection() throws Exception {
+        Path f = dir.resolve("custom.h5");
+        try (var w = io.jhdf.HdfFile.write(f)) {
+            var g = w.putGroup("measurement");
+            g.putDataset("intensity", StackFixtures.eyx(4, 3, 3)).putAttribute("axes", "energy, y, x");
+            g.putDataset("energy_eV", linspace(700, 703, 4));
+            g.putDataset("i0_energy_eV", linspace(700, 703, 4));
+            g.putDataset("i0", new double[] {1, 1, 1, 1});
+        }
+        try (StackReader r = StackReader.open(f, StackOptions.custom("measurement/intensity", "/measurement/energy_eV"))) {
+            assertEquals(StackLayout.CUSTOM, r.info().layout());
+            assertAllSlabs(r, 3, false);
+            assertArrayEquals(new double[] {1, 1, 1, 1}, r.readVector("/measurement/i0", 100), 0);
+        }
+        try (StackReader r = StackReader.open(f)) {
+            assertEquals(StackLayout.GENERIC, r.info().layout());
+            assertEquals("/measurement/energy_eV", r.info().energyPath());
+        }
+    }
+
+    @Test
+    void nanAndInfAreCountedNotFatal() throws Exception {
+        float[][][] d = StackFixtures.eyx(4, 3, 3);
+        d[1][2][0] = Float.NaN;
+        d[3][0][1] = Float.POSITIVE_INFINITY;
+        d[0][1][1] = Float.NEGATIVE_INFINITY;
+        Path f = StackFixtures.dataExchange(dir.resolve("nan.h5"), d, linspace(700, 703, 4), "eV");
+        try (StackReader r = StackReader.open(f)) {
+            assertEquals(3, r.countNonFinite(1 << 20));
+            Slab s = r.readSlab(2, 1);
+            assertEquals(1, s.nonFiniteCount());
+            assertTrue(Float.isNaN(s.value(0, 1)));
+        }
+    }
+
+    @Test
+    void memoryEstimateAndBudget() throws Exception {
+        Path f = StackFixtures.dataExchange(dir.resolve("mem.h5"), StackFixtures.eyx(10, 20, 8), linspace(700, 709, 10), "eV");
+        try (StackReader r = StackReader.open(f)) {
+            // a float32 slab of R rows: stored bytes + float[] nested copy + float output = 12 bytes/value
+            // plus 16 bytes per leaf array (nE * R rows of x)
+            assertEquals(5L * 8 * 10 * 12 + 10 * 5 * 16, r.slabBytes(5));
+            assertEquals(5, r.rowsForBudget(r.slabBytes(5)));
+            assertEquals(4, r.rowsForBudget(r.slabBytes(5) - 1));
+            assertEquals(20, r.rowsForBudget(Long.MAX_VALUE));
+            assertEquals(0, r.rowsForBudget(r.slabBytes(1) - 1));
+            assertEquals(20L * 8 * 10 * 4 + r.slabBytes(1), r.estimateBytes());
+            StackFormatException e = assertThrows(StackFormatException.class,
+                    () -> r.requireWithinBudget(r.estimateBytes(), 1000, "holding the stack"));
+            assertEquals(Problem.OVER_BUDGET, e.problem());
+            assertTrue(e.getMessage().contains("needs 7.52 kB (7520 bytes), budget 1.00 kB (1000 bytes)"), e.getMessage());
+            r.requireWithinBudget(r.estimateBytes(), r.estimateBytes(), "ok");
+        }
+    }
+
+    @Test
+    void readSlabRejectsRowsOutside() throws Exception {
+        Path f = StackFixtures.dataExchange(dir.resolve("rows.h5"), StackFixtures.eyx(3, 4, 2), linspace(700, 702, 3), "eV");
+        try (StackReader r = StackReader.open(f)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.readSlab(3, 2));
+            assertTrue(e.getMessage().contains("[3, 5) outside image rows [0, 4)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void energyAxisNames() throws Exception {
+        assertFalse(StackReader.isEnergyName("sample_x"));
+        assertTrue(StackReader.isEnergyName("Photon_Energy"));
+    }
+}
