@@ -63,3 +63,11 @@ with h5py.File('string_data.h5', 'w') as f:
     f.create_dataset('exchange/data', data=np.array([b'abc', b'def'] * 4).reshape(2, 2, 2))
     f.create_dataset('exchange/energy', data=np.array([700.0, 701.0]))
 print('ok')
+
+# 6. contiguous datasets of several element types and byte orders, same values, for the direct reader
+with h5py.File('contiguous_types.h5', 'w') as f:
+    c = cube(3, 2, 4)
+    for t in ('>u2', '<i2', '<i4', '<u4', '>f8', '>f4', 'u1', 'i1'):
+        vals = c if t not in ('u1', 'i1') else np.mod(c, 100)
+        f.create_dataset('t_' + t.replace('<', 'le_').replace('>', 'be_'), data=vals.astype(t))
+    f.create_dataset('energy', data=np.array([700.0, 701.0, 702.0]))

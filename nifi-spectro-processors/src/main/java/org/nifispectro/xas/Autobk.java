@@ -60,6 +60,22 @@ public final class Autobk {
     private Autobk() {
     }
 
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, double[][]> TWIDDLES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** cos and sin of 2 pi j / nfft, j = 0..nfft-1 (cached per nfft). */
+    private static double[][] twiddles(int nfft) {
+        return TWIDDLES.computeIfAbsent(nfft, n -> {
+            double[] c = new double[n];
+            double[] s = new double[n];
+            for (int j = 0; j < n; j++) {
+                c[j] = Math.cos(2 * Math.PI * j / n);
+                s[j] = Math.sin(2 * Math.PI * j / n);
+            }
+            return new double[][] {c, s};
+        });
+    }
+
     /**
      * Autobk parameters (Larch names). NaN means "determine" (e0, edgeStep, kmax, emax = no limit),
      * nknots -1 means from rbkg.
@@ -291,54 +307,90 @@ public final class Autobk {
         CubicBSpline.Interpolator chiInterp = chiSpl.interpolator(kt);
         CubicBSpline.Evaluator chiAtOut = chiSpl.evaluator(kout);
 
-        // affine model: chi(kout) = v0 - sum_j c_j V_j
-        double[][] v = new double[nspl + 1][];
-        double[] tmp = new double[m];
-        for (int j = 0; j <= nspl; j++) {
-            if (j == nspl) {
-                System.arraycopy(mt, 0, tmp, 0, m);
-            } else {
-                for (int i = 0; i < m; i++) {
-                    tmp[i] = bAtData.basisValue(i, j);
-                }
-            }
-            chiInterp.solveInPlace(tmp);
-            double[] o = new double[nk];
-            chiAtOut.eval(tmp, o);
-            v[j] = o;
-        }
-        // low-R FT of ftwin * chi, realimag interleaved, scaled kstep/sqrt(pi)
+        // Affine model. chi(kout) = Eout C^-1 (mt - B c), with C the collocation matrix on kt, Eout the
+        // spline evaluation at kout, B the background basis at kt. Every quantity the fit needs (FT below
+        // rbkg, clamped chi values) is a row h of a linear map of chi(kout); folding Eout and C^-1 into
+        // the row once (g = C^-T Eout^T h) makes each basis column a short sum over its local support.
+        final int nclamp = Math.min(p.nclamp(), nk / 2);
         double sc = kstep / Math.sqrt(Math.PI);
         int nout = 2 * irbkg;
-        double[][] ft = new double[nspl + 1][nout];
-        double[] cosT = new double[nk];
-        double[] sinT = new double[nk];
-        for (int r = 0; r < irbkg; r++) {
-            for (int i = 0; i < nk; i++) {
-                double ang = -2 * Math.PI * (((long) i * r) % nfft) / nfft;
-                cosT[i] = Math.cos(ang) * ftwin[i] * sc;
-                sinT[i] = Math.sin(ang) * ftwin[i] * sc;
+        int nrows = nout + 2 * nclamp;
+        double[][] g = new double[nrows][m];
+        double[][] tw = twiddles(nfft);
+        double[] cosTab = tw[0];
+        double[] sinTab = tw[1];
+        int mask = nfft - 1;
+        for (int i = 0; i < nk; i++) {
+            double w = ftwin[i] * sc;
+            if (w == 0) {
+                continue;
             }
-            for (int j = 0; j <= nspl; j++) {
-                double re = 0;
-                double im = 0;
-                double[] vj = v[j];
-                for (int i = 0; i < nk; i++) {
-                    re += cosT[i] * vj[i];
-                    im += sinT[i] * vj[i];
-                }
-                ft[j][2 * r] = re;
-                ft[j][2 * r + 1] = im;
+            int s0 = chiAtOut.span[i] - 3;
+            double n0 = chiAtOut.nb[4 * i];
+            double n1 = chiAtOut.nb[4 * i + 1];
+            double n2 = chiAtOut.nb[4 * i + 2];
+            double n3 = chiAtOut.nb[4 * i + 3];
+            for (int r = 0; r < irbkg; r++) {
+                int idx = (i * r) & mask; // exp(-2 pi i n r / nfft), nfft a power of two
+                double hc = cosTab[idx] * w;
+                double hs = -sinTab[idx] * w;
+                double[] gr = g[2 * r];
+                double[] gi = g[2 * r + 1];
+                gr[s0] += hc * n0;
+                gr[s0 + 1] += hc * n1;
+                gr[s0 + 2] += hc * n2;
+                gr[s0 + 3] += hc * n3;
+                gi[s0] += hs * n0;
+                gi[s0 + 1] += hs * n1;
+                gi[s0 + 2] += hs * n2;
+                gi[s0 + 3] += hs * n3;
             }
         }
-        final int nclamp = Math.min(p.nclamp(), nk / 2);
+        for (int q = 0; q < 2 * nclamp; q++) {
+            int ik = q < nclamp ? q : nk - 2 * nclamp + q;
+            int s0 = chiAtOut.span[ik] - 3;
+            for (int d = 0; d < 4; d++) {
+                g[nout + q][s0 + d] += chiAtOut.nb[4 * ik + d];
+            }
+        }
+        for (double[] row : g) {
+            chiInterp.solveTransposeInPlace(row);
+        }
+        // mat[l][j] = row l applied to basis j (j < nspl), mat[l][nspl] = row l applied to mt
+        double[][] mat = new double[nrows][nspl + 1];
+        for (int l = 0; l < nrows; l++) {
+            double[] gl = g[l];
+            double[] ml = mat[l];
+            double smu = 0;
+            for (int i = 0; i < m; i++) {
+                double gv = gl[i];
+                smu += gv * mt[i];
+                int s0 = bAtData.span[i] - 3;
+                int b = 4 * i;
+                ml[s0] += gv * bAtData.nb[b];
+                ml[s0 + 1] += gv * bAtData.nb[b + 1];
+                ml[s0 + 2] += gv * bAtData.nb[b + 2];
+                ml[s0 + 3] += gv * bAtData.nb[b + 3];
+            }
+            ml[nspl] = smu;
+        }
+        // ft[j][l] / cl[j][q] in the layout the model below uses
+        double[][] ft = new double[nspl + 1][nout];
+        double[][] cl = new double[nspl + 1][2 * nclamp];
+        for (int j = 0; j <= nspl; j++) {
+            for (int l = 0; l < nout; l++) {
+                ft[j][l] = mat[l][j];
+            }
+            for (int q = 0; q < 2 * nclamp; q++) {
+                cl[j][q] = mat[nout + q][j];
+            }
+        }
         final double clo = Math.abs(p.clampLo());
         final double chi2 = Math.abs(p.clampHi());
         final int nres = nout + 2 * nclamp;
         final int ns = nspl;
-        final double[][] vv = v;
+        final double[][] vv = cl;
         final double[][] ff = ft;
-        final int nkf = nk;
 
         MultivariateJacobianFunction model = point -> {
             double[] c = point.toArray();
@@ -373,15 +425,14 @@ public final class Autobk {
                     dscale[j] = 200.0 * d / nout;
                 }
                 for (int q = 0; q < 2 * nclamp; q++) {
-                    int ik = q < nclamp ? q : nkf - 2 * nclamp + q;
                     double w = q < nclamp ? clo : chi2;
-                    double chiv = vv[ns][ik];
+                    double chiv = vv[ns][q];
                     for (int j = 0; j < ns; j++) {
-                        chiv -= c[j] * vv[j][ik];
+                        chiv -= c[j] * vv[j][q];
                     }
                     res[nout + q] = w * scale * chiv;
                     for (int j = 0; j < ns; j++) {
-                        jac[nout + q][j] = w * (scale * -vv[j][ik] + chiv * dscale[j]);
+                        jac[nout + q][j] = w * (scale * -vv[j][q] + chiv * dscale[j]);
                     }
                 }
             }
@@ -412,14 +463,13 @@ public final class Autobk {
 
         double[] bkgFit = new double[m];
         bAtData.eval(coef, bkgFit);
-        double[] chi = vv[ns].clone();
-        for (int j = 0; j < ns; j++) {
-            double cj = coef[j];
-            double[] vj = vv[j];
-            for (int i = 0; i < nk; i++) {
-                chi[i] -= cj * vj[i];
-            }
+        double[] resid = new double[m];
+        for (int i = 0; i < m; i++) {
+            resid[i] = mt[i] - bkgFit[i];
         }
+        chiInterp.solveInPlace(resid);
+        double[] chi = new double[nk];
+        chiAtOut.eval(resid, chi);
         for (int i = 0; i < nk; i++) {
             chi[i] /= step;
         }

@@ -180,6 +180,26 @@ final class CubicBSpline {
             }
         }
 
+        /** Solves C^T x = h in place (C the collocation matrix): h becomes x. */
+        void solveTransposeInPlace(double[] h) {
+            // C = L U  =>  C^T = U^T L^T: first U^T y = h (forward), then L^T x = y (backward)
+            for (int i = 0; i < m; i++) {
+                double s = h[i];
+                for (int k = Math.max(0, i - KU); k < i; k++) {
+                    s -= band[k * W + (i - k + KL)] * h[k];
+                }
+                h[i] = s / band[i * W + KL];
+            }
+            for (int i = m - 1; i >= 0; i--) {
+                double s = h[i];
+                int jEnd = Math.min(m - 1, i + KL);
+                for (int j = i + 1; j <= jEnd; j++) {
+                    s -= band[j * W + (i - j + KL)] * h[j];
+                }
+                h[i] = s;
+            }
+        }
+
         /** Solves for coefficients in place: y (length m) becomes the B-spline coefficients. */
         void solveInPlace(double[] y) {
             for (int i = 1; i < m; i++) {

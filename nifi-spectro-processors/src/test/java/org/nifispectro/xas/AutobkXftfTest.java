@@ -110,8 +110,14 @@ class AutobkXftfTest {
         assertFalse(peaks.isEmpty(), id + " has peaks");
         double ref = firstRefPeak(s);
         assertEquals(ref, peaks.get(0).r(), 0.05, id + " first |chi(R)| peak");
-        System.out.printf("XAS-FIDELITY %s corrFT=%.5f corrAll=%.5f peak=%.4f ref=%.4f evals=%d%n", id, cFt, cAll,
-                peaks.get(0).r(), ref, bk.evaluations());
+        double maxDev = 0;
+        double maxAbs = 0;
+        for (int i = i3; i < i2; i++) {
+            maxDev = Math.max(maxDev, Math.abs(a[i] - b[i]));
+            maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+        }
+        System.out.printf("XAS-FIDELITY %s corrFT=%.7f corrAll=%.7f maxdev(k2chi)/max=%.2e peak=%.4f ref=%.4f evals=%d%n",
+                id, cFt, cAll, maxDev / maxAbs, peaks.get(0).r(), ref, bk.evaluations());
     }
 
     @Test

@@ -102,8 +102,12 @@ public final class StackReader implements AutoCloseable {
     private final int javaBytes;
     private final long chunkBytes;
     private long nonFiniteSeen;
+    private final DirectContiguousReader direct;
+    private boolean directEnabled = true;
 
-    private StackReader(HdfFile hdf, Dataset data, StackInfo info, int[] dims, int javaBytes, long chunkBytes) {
+    private StackReader(HdfFile hdf, Dataset data, StackInfo info, int[] dims, int javaBytes, long chunkBytes,
+                        DirectContiguousReader direct) {
+        this.direct = direct;
         this.hdf = hdf;
         this.data = data;
         this.info = info;
@@ -142,7 +146,7 @@ public final class StackReader implements AutoCloseable {
                     "HDF5 file structure cannot be decoded (truncated or damaged file?): " + describe(e), e);
         }
         try {
-            StackReader r = new Opener(hdf, name, size, options).open();
+            StackReader r = new Opener(hdf, name, size, options, file).open();
             return r;
         } catch (StackFormatException e) {
             hdf.close();
@@ -164,13 +168,22 @@ public final class StackReader implements AutoCloseable {
     }
 
     /**
-     * Reads image rows {@code [y0, y0 + rows)} with all energies, pixel-major.
+     * Reads image rows {@code [y0, y0 + rows)} with all energies, pixel-major, into a new array.
      *
      * @throws IllegalArgumentException if the row range is outside the image or the slab would
      *                                  exceed a Java array
      * @throws StackFormatException     if the data cannot be read or decoded (e.g. a damaged chunk)
      */
     public Slab readSlab(int y0, int rows) throws StackFormatException {
+        return readSlab(y0, rows, null);
+    }
+
+    /**
+     * Like {@link #readSlab(int, int)} but fills {@code reuse} when it is large enough (then
+     * {@code Slab.data()} is that array and may be longer than {@code rows * nx * nE}); lets a
+     * streaming caller keep one slab buffer for the whole stack.
+     */
+    public Slab readSlab(int y0, int rows, float[] reuse) throws StackFormatException {
         if (y0 < 0 || rows <= 0 || (long) y0 + rows > info.ny()) {
             throw new IllegalArgumentException("slab rows [" + y0 + ", " + ((long) y0 + rows) + ") outside image rows [0, "
                     + info.ny() + ") of " + info.dataPath());
@@ -182,6 +195,43 @@ public final class StackReader implements AutoCloseable {
             throw new IllegalArgumentException("slab of " + rows + " rows has " + n + " values, more than one Java array holds;"
                     + " use at most " + maxRowsPerArray() + " rows");
         }
+        float[] out = reuse != null && reuse.length >= n ? reuse : new float[(int) n];
+        try {
+            if (direct != null && directEnabled) {
+                direct.read(y0, rows, out);
+            } else {
+                readViaJhdf(y0, rows, out);
+            }
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw new StackFormatException(Problem.CORRUPT, info.fileName(), info.dataPath(), -1,
+                    "cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + describe(e), e);
+        }
+        long bad = 0;
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(out[i])) {
+                bad++;
+            }
+        }
+        nonFiniteSeen += bad;
+        return new Slab(y0, rows, nx, nE, out, bad);
+    }
+
+    /**
+     * Diagnostics/benchmarks: false forces the generic jHDF hyperslab path even where the direct
+     * contiguous read applies. Default true.
+     */
+    public void setDirectRead(boolean enabled) {
+        this.directEnabled = enabled;
+    }
+
+    /** True if slabs are read by the direct contiguous path (see class doc). */
+    public boolean usesDirectRead() {
+        return direct != null && directEnabled;
+    }
+
+    private void readViaJhdf(int y0, int rows, float[] out) {
+        int nx = info.nx();
+        int nE = info.nE();
         AxisOrder order = info.axisOrder();
         long[] off = new long[3];
         int[] shape = new int[3];
@@ -189,14 +239,7 @@ public final class StackReader implements AutoCloseable {
         shape[order.yDim()] = rows;
         shape[order.xDim()] = nx;
         shape[order.energyDim()] = nE;
-        Object arr;
-        try {
-            arr = data.getData(off, shape);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            throw new StackFormatException(Problem.CORRUPT, info.fileName(), info.dataPath(), -1,
-                    "cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + describe(e), e);
-        }
-        float[] out = new float[(int) n];
+        Object arr = data.getData(off, shape);
         boolean rev = info.energyReversed();
         if (order == AxisOrder.ENERGY_Y_X) {
             Object[] planes = (Object[]) arr;
@@ -221,14 +264,6 @@ public final class StackReader implements AutoCloseable {
                 }
             }
         }
-        long bad = 0;
-        for (float v : out) {
-            if (!Float.isFinite(v)) {
-                bad++;
-            }
-        }
-        nonFiniteSeen += bad;
-        return new Slab(y0, rows, nx, nE, out, bad);
     }
 
     /** Copies {@code count} values of a 1-D primitive array to {@code out[start + i * stride]}. */
@@ -283,19 +318,31 @@ public final class StackReader implements AutoCloseable {
     }
 
     /**
-     * Estimated peak transient heap of one {@link #readSlab} call of {@code rows} rows: the bytes
-     * jHDF reads (stored element size), the nested Java arrays it builds (Java element size plus
-     * 16 bytes per leaf array), the pixel-major float output, and for chunked data two
-     * (compressed + decompressed) chunks.
+     * Estimated peak heap of one {@link #readSlab(int, int)} call of {@code rows} rows. Direct
+     * contiguous path: the pixel-major float output plus one block of 16 energy planes (float)
+     * plus one plane of stored bytes. jHDF path: the bytes jHDF reads (stored element size), the
+     * nested Java arrays it builds (Java element size plus 16 bytes per leaf array), the float
+     * output, and for chunked data two (compressed + decompressed) chunks, all times 3 (measured,
+     * see {@code JHDF_FACTOR}).
      */
     public long slabBytes(int rows) {
         if (rows < 0) {
             throw new IllegalArgumentException("rows must be >= 0, got " + rows);
         }
         long n = (long) rows * info.nx() * info.nE();
+        if (usesDirectRead()) {
+            return n * 4L + direct.workBytes(rows);
+        }
         long leafArrays = info.axisOrder() == AxisOrder.ENERGY_Y_X ? (long) info.nE() * rows : (long) rows * info.nx();
-        return n * info.bytesPerElement() + n * javaBytes + leafArrays * 16L + n * 4L + 2L * chunkBytes;
+        return JHDF_FACTOR * (n * info.bytesPerElement() + n * javaBytes + leafArrays * 16L + n * 4L + 2L * chunkBytes);
     }
+
+    /**
+     * Safety factor on the jHDF-path arithmetic: StackIoBenchmark measured a sampled heap peak
+     * of 718 MB for 32-row slabs whose arithmetic sum is 241 MB (602 x 643 x 1024 float32,
+     * temporaries of jHDF and of the previous slab awaiting collection).
+     */
+    private static final long JHDF_FACTOR = 3;
 
     /**
      * Slab height (rows) whose {@link #slabBytes(int)} fits the budget, at most the image height
@@ -366,7 +413,7 @@ public final class StackReader implements AutoCloseable {
      * @param maxLength refuse datasets longer than this
      */
     public double[] readVector(String path, int maxLength) throws StackFormatException {
-        Opener o = new Opener(hdf, info.fileName(), Long.MAX_VALUE, StackOptions.DEFAULT);
+        Opener o = new Opener(hdf, info.fileName(), Long.MAX_VALUE, StackOptions.DEFAULT, null);
         Dataset d = o.dataset(path);
         int[] dd = d.getDimensions();
         long len = 1;
@@ -398,6 +445,9 @@ public final class StackReader implements AutoCloseable {
 
     @Override
     public void close() {
+        if (direct != null) {
+            direct.close();
+        }
         hdf.close();
     }
 
@@ -433,8 +483,10 @@ public final class StackReader implements AutoCloseable {
         private final String name;
         private final long fileSize;
         private final StackOptions opt;
+        private final Path path;
 
-        Opener(HdfFile hdf, String name, long fileSize, StackOptions opt) {
+        Opener(HdfFile hdf, String name, long fileSize, StackOptions opt, Path path) {
+            this.path = path;
             this.hdf = hdf;
             this.name = name;
             this.fileSize = fileSize;
@@ -589,7 +641,11 @@ public final class StackReader implements AutoCloseable {
             }
             StackInfo info = new StackInfo(name, layout, dataPath, energyPath, order, orderSource, dims[order.yDim()],
                     dims[order.xDim()], ev, unit, unitSource, reversed, jt, dt.getSize(), d instanceof ChunkedDataset);
-            return new StackReader(hdf, d, info, dims, javaBytes, chunkBytes);
+            DirectContiguousReader direct = null;
+            if (d instanceof ContiguousDataset c && d.getFilters().isEmpty()) {
+                direct = DirectContiguousReader.create(path, c.getDataAddress(), dt, info);
+            }
+            return new StackReader(hdf, d, info, dims, javaBytes, chunkBytes, direct);
         }
 
         private AxisOrder orderFromEnergyDim(int dim, String dataPath, String source) throws StackFormatException {

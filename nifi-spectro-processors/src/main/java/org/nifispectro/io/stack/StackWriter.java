@@ -373,6 +373,7 @@ public final class StackWriter implements AutoCloseable {
     private final Map<String, Target> targets;
     private FileChannel channel;
     private ByteBuffer buffer = ByteBuffer.allocate(0);
+    private float[][] planes = new float[0][];
 
     private StackWriter(Path file, Map<String, Target> targets) throws IOException {
         this.file = file;
@@ -390,16 +391,28 @@ public final class StackWriter implements AutoCloseable {
         int nE = t.d.nE;
         checkRows(t, y0, rows);
         checkLength(pixelMajor == null ? -1 : pixelMajor.length, (long) rows * nx * nE, name);
-        int planeBytes = rows * nx * 4;
-        ByteBuffer b = buffer(planeBytes, t.order);
-        for (int e = 0; e < nE; e++) {
-            b.clear();
-            for (int p = 0, n = rows * nx; p < n; p++) {
-                b.putFloat(pixelMajor[p * nE + e]);
+        int plane = rows * nx;
+        // transpose pixel-major -> energy planes in blocks of 16 energies (cache-line sized reads)
+        int blk = Math.min(16, nE);
+        if (planes.length < blk || planes[0].length < plane) {
+            planes = new float[blk][plane];
+        }
+        ByteBuffer b = buffer(plane * 4, t.order);
+        for (int e0 = 0; e0 < nE; e0 += blk) {
+            int nb = Math.min(blk, nE - e0);
+            for (int p = 0; p < plane; p++) {
+                int base = p * nE + e0;
+                for (int k = 0; k < nb; k++) {
+                    planes[k][p] = pixelMajor[base + k];
+                }
             }
-            b.flip();
-            long pos = t.address + ((long) e * t.d.ny + y0) * nx * 4L;
-            writeFully(b, pos);
+            for (int k = 0; k < nb; k++) {
+                b.clear();
+                b.asFloatBuffer().put(planes[k], 0, plane);
+                b.limit(plane * 4);
+                long pos = t.address + ((long) (e0 + k) * t.d.ny + y0) * nx * 4L;
+                writeFully(b, pos);
+            }
         }
         t.rowsDone.set(y0, y0 + rows);
     }
@@ -411,11 +424,7 @@ public final class StackWriter implements AutoCloseable {
         int nx = t.d.nx;
         checkLength(values == null ? -1 : values.length, (long) rows * nx, name);
         ByteBuffer b = buffer(rows * nx * 4, t.order);
-        b.clear();
-        for (int i = 0, n = rows * nx; i < n; i++) {
-            b.putFloat(values[i]);
-        }
-        b.flip();
+        b.asFloatBuffer().put(values, 0, rows * nx);
         writeFully(b, t.address + (long) y0 * nx * 4L);
         t.rowsDone.set(y0, y0 + rows);
     }

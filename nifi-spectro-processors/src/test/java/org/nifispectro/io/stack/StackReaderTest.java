@@ -198,9 +198,9 @@ class StackReaderTest {
     void memoryEstimateAndBudget() throws Exception {
         Path f = StackFixtures.dataExchange(dir.resolve("mem.h5"), StackFixtures.eyx(10, 20, 8), linspace(700, 709, 10), "eV");
         try (StackReader r = StackReader.open(f)) {
-            // a float32 slab of R rows: stored bytes + float[] nested copy + float output = 12 bytes/value
-            // plus 16 bytes per leaf array (nE * R rows of x)
-            assertEquals(5L * 8 * 10 * 12 + 10 * 5 * 16, r.slabBytes(5));
+            assertTrue(r.usesDirectRead());
+            // direct path, R rows: float output (R*nx*nE*4) + block of min(16, nE) float planes + one stored plane
+            assertEquals(5L * 8 * 10 * 4 + 10 * 5 * 8 * 4 + 5 * 8 * 4, r.slabBytes(5));
             assertEquals(5, r.rowsForBudget(r.slabBytes(5)));
             assertEquals(4, r.rowsForBudget(r.slabBytes(5) - 1));
             assertEquals(20, r.rowsForBudget(Long.MAX_VALUE));
@@ -209,8 +209,70 @@ class StackReaderTest {
             StackFormatException e = assertThrows(StackFormatException.class,
                     () -> r.requireWithinBudget(r.estimateBytes(), 1000, "holding the stack"));
             assertEquals(Problem.OVER_BUDGET, e.problem());
-            assertTrue(e.getMessage().contains("needs 7.52 kB (7520 bytes), budget 1.00 kB (1000 bytes)"), e.getMessage());
+            assertTrue(e.getMessage().contains("holding the stack needs 7.07 kB (7072 bytes), budget 1.00 kB (1000 bytes)"),
+                    e.getMessage());
             r.requireWithinBudget(r.estimateBytes(), r.estimateBytes(), "ok");
+            // jHDF path: 3 x (stored bytes + nested float arrays + output (12 bytes/value) + 16 bytes per leaf row array)
+            r.setDirectRead(false);
+            assertEquals(3 * (5L * 8 * 10 * 12 + 10 * 5 * 16), r.slabBytes(5));
+        }
+    }
+
+    /** The direct contiguous path and jHDF's hyperslab path give identical slabs. */
+    @Test
+    void directAndJhdfPathsAgree() throws Exception {
+        Path[] files = {
+            StackFixtures.dataExchange(dir.resolve("a.h5"), StackFixtures.eyx(37, 9, 5), linspace(700, 736, 37), "eV"),
+            StackFixtures.dataExchange(dir.resolve("b.h5"), StackFixtures.eyx(20, 4, 3), linspace(736, 700, 20), "eV"),
+            StackFixtures.nexus(dir.resolve("c.h5"), StackFixtures.yxe(17, 6, 4), linspace(700, 716, 17),
+                    new String[] {"y", "x", "energy"}),
+            StackFixtures.nexus(dir.resolve("d.h5"), StackFixtures.yxe(5, 6, 4), linspace(705, 700, 5),
+                    new String[] {"y", "x", "energy"}),
+        };
+        for (Path f : files) {
+            try (StackReader r = StackReader.open(f)) {
+                assertTrue(r.usesDirectRead(), f.toString());
+                assertAllSlabs(r, 4, r.info().energyReversed());
+                float[] direct = r.readSlab(1, 3).data();
+                r.setDirectRead(false);
+                assertAllSlabs(r, 4, r.info().energyReversed());
+                assertArrayEquals(direct, r.readSlab(1, 3).data(), f.toString());
+            }
+        }
+    }
+
+    /** h5py-written contiguous datasets of 8 element types / byte orders decode to the same values. */
+    @Test
+    void elementTypesAndByteOrders() throws Exception {
+        Path f = resource(dir, "contiguous_types.h5");
+        for (String t : new String[] {"be_u2", "le_i2", "le_i4", "le_u4", "be_f8", "be_f4", "u1", "i1"}) {
+            try (StackReader r = StackReader.open(f, StackOptions.custom("/t_" + t, "/energy"))) {
+                assertTrue(r.usesDirectRead(), t);
+                boolean small = t.equals("u1") || t.equals("i1");
+                Slab s = r.readSlab(0, 2);
+                r.setDirectRead(false);
+                Slab j = r.readSlab(0, 2);
+                for (int y = 0; y < 2; y++) {
+                    for (int x = 0; x < 4; x++) {
+                        for (int e = 0; e < 3; e++) {
+                            float want = small ? v(e, y, x) % 100 : v(e, y, x);
+                            assertEquals(want, s.value(y * 4 + x, e), 0f, t);
+                            assertEquals(want, j.value(y * 4 + x, e), 0f, t);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void reuseBuffer() throws Exception {
+        Path f = StackFixtures.dataExchange(dir.resolve("re.h5"), StackFixtures.eyx(4, 6, 3), linspace(700, 703, 4), "eV");
+        try (StackReader r = StackReader.open(f)) {
+            float[] buf = new float[3 * 3 * 4];
+            Slab s = r.readSlab(3, 2, buf);
+            assertTrue(s.data() == buf);
+            assertEquals(v(2, 4, 1), s.value(3 + 1, 2), 0f);
         }
     }
 
