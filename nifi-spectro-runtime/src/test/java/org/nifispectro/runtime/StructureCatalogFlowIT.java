@@ -76,8 +76,8 @@ class StructureCatalogFlowIT {
             path.add(e.path("componentName").asText() + ":" + e.path("eventType").asText());
         }
         assertOrdered(path, "List incoming files:CREATE", "Fetch file:FETCH", "SimulatePDF:FORK", "Store PDFs:SEND");
-        JsonNode fork = events.stream().filter(e -> "FORK".equals(e.path("eventType").asText())).findFirst().orElseThrow();
-        assertTrue(fork.path("details").asText().contains("qmax=20.0"), "FORK details should carry the parameters: " + fork);
+        assertTrue(events.stream().anyMatch(e -> "FORK".equals(e.path("eventType").asText())
+                && e.path("details").asText().contains("qmax=20.0")), "a FORK event should carry the parameters: " + events);
     }
 
     private List<JsonNode> awaitLineage(String filename, String lastComponent) throws Exception {
