@@ -63,13 +63,7 @@ public final class FlowDeployer {
         setParameters(definition, params);
         String name = definition.path("flowContents").path("name").asText(flowFile.getFileName().toString());
         String group = rest.importFlow(name, definition);
-        List<String> invalid = new ArrayList<>();
-        for (JsonNode p : rest.processors(group)) {
-            JsonNode c = p.path("component");
-            if (!"VALID".equals(c.path("validationStatus").asText())) {
-                invalid.add(c.path("name").asText() + ": " + c.path("validationErrors"));
-            }
-        }
+        List<String> invalid = invalidProcessors(rest, group);
         if (!invalid.isEmpty()) {
             throw new IllegalStateException("flow " + flowFile + " has invalid processors after import: " + invalid);
         }
@@ -77,6 +71,30 @@ public final class FlowDeployer {
             rest.enableServicesAndStart(group);
         }
         return group;
+    }
+
+    /** Waits (up to a minute) for validation to finish, then lists the processors that are not valid, with why. */
+    private static List<String> invalidProcessors(NiFiRest rest, String group) throws IOException, InterruptedException {
+        List<String> invalid = new ArrayList<>();
+        for (int attempt = 0; attempt < 120; attempt++) {
+            invalid.clear();
+            boolean validating = false;
+            for (JsonNode p : rest.processors(group)) {
+                JsonNode c = p.path("component");
+                String status = c.path("validationStatus").asText();
+                if ("VALIDATING".equals(status)) {
+                    validating = true;
+                } else if (!"VALID".equals(status)) {
+                    invalid.add(c.path("name").asText() + " (" + status + "): " + c.path("validationErrors"));
+                }
+            }
+            if (!validating) {
+                return invalid;
+            }
+            Thread.sleep(500);
+        }
+        invalid.add("validation did not finish within a minute");
+        return invalid;
     }
 
     /** Puts values into every parameter of that name in the definition's parameter contexts. */

@@ -91,10 +91,18 @@ public final class NiFiRest {
 
     /** Provenance events whose FlowFile had this file name (oldest first). */
     public List<JsonNode> provenanceByFilename(String filename) throws IOException, InterruptedException {
+        return provenance("Filename", filename);
+    }
+
+    /**
+     * Provenance events matching one indexed search term (EventType, FlowFileUUID, Filename, ProcessorID,
+     * Relationship), oldest first.
+     */
+    public List<JsonNode> provenance(String term, String value) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode request = body.putObject("provenance").putObject("request");
         request.put("maxResults", 1000);
-        request.putObject("searchTerms").putObject("Filename").put("value", filename).put("inverse", false);
+        request.putObject("searchTerms").putObject(term).put("value", value).put("inverse", false);
         return provenanceQuery(body);
     }
 

@@ -74,23 +74,28 @@ final class FlowHarness {
     }
 
     /**
-     * Every provenance event in the lineage of the FlowFile that was first seen with this file name, oldest
-     * first, each with its component name: the path a dataset took through the flow.
+     * Every provenance event of the dataset that was first seen with this file name and of everything derived
+     * from it (children of FORK, CLONE and other events, followed recursively), oldest first: the path a
+     * dataset took through the flow, each event with its component name, type and details.
      */
-    List<JsonNode> lineageEvents(String filename) throws IOException, InterruptedException {
-        List<JsonNode> events = nifi.rest().provenanceByFilename(filename);
-        if (events.isEmpty()) {
+    List<JsonNode> datasetEvents(String filename) throws IOException, InterruptedException {
+        List<JsonNode> first = nifi.rest().provenanceByFilename(filename);
+        if (first.isEmpty()) {
             return List.of();
         }
-        String uuid = events.get(0).path("flowFileUuid").asText();
-        JsonNode lineage = nifi.rest().lineage(uuid);
-        List<JsonNode> detailed = new ArrayList<>();
-        for (JsonNode node : lineage.path("results").path("nodes")) {
-            if ("EVENT".equals(node.path("type").asText())) {
-                detailed.add(nifi.rest().get("/provenance-events/" + node.path("id").asText()).path("provenanceEvent"));
+        java.util.Deque<String> pending = new java.util.ArrayDeque<>(List.of(first.get(0).path("flowFileUuid").asText()));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Map<Long, JsonNode> events = new java.util.TreeMap<>();
+        while (!pending.isEmpty()) {
+            String uuid = pending.pop();
+            if (!seen.add(uuid)) {
+                continue;
+            }
+            for (JsonNode e : nifi.rest().provenance("FlowFileUUID", uuid)) {
+                events.put(e.path("eventId").asLong(), e);
+                e.path("childUuids").forEach(c -> pending.add(c.asText()));
             }
         }
-        detailed.sort((a, b) -> Long.compare(a.path("eventId").asLong(), b.path("eventId").asLong()));
-        return detailed;
+        return new ArrayList<>(events.values());
     }
 }

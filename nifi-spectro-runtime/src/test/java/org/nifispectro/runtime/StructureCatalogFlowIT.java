@@ -83,7 +83,7 @@ class StructureCatalogFlowIT {
     private List<JsonNode> awaitLineage(String filename, String lastComponent) throws Exception {
         List<JsonNode> events = List.of();
         for (int i = 0; i < 60; i++) {
-            events = flow.lineageEvents(filename);
+            events = flow.datasetEvents(filename);
             if (events.stream().anyMatch(e -> lastComponent.equals(e.path("componentName").asText()))) {
                 return events;
             }
