@@ -18,8 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.nifispectro.xas.Autobk;
+import org.nifispectro.xas.Mback;
 import org.nifispectro.xas.PreEdgeNormalization;
 import org.nifispectro.xas.RefData;
+import org.nifispectro.xas.StackMback;
 import org.nifispectro.xas.StackNormalizer;
 import org.nifispectro.xas.XafsFT;
 
@@ -216,6 +218,24 @@ public final class XasBenchmark {
                     System.out.printf(Locale.ROOT, "threads %d: %.2f s (%.2f us/pixel, %.2f GB/s in)%n", threads, sec,
                             sec / nPix * 1e6, (double) nPix * nE * 4 / 1e9 / sec);
                 }
+            }
+        }
+        // MBACK on the same stream (Fe, e0 fixed to the mean spectrum's), 1 thread
+        Mback.Params mp = Mback.Params.defaults("Fe");
+        StackMback sm = StackMback.prepare(e, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                new Mback.Params("Fe", sn.e0Ref(), mp.pre1(), mp.pre2(), mp.norm1(), mp.norm2(), mp.order()));
+        float[] mnorm = new float[slab * sm.windowLength()];
+        float[] mstep = new float[slab];
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            for (int s = 0; s < nSlabs; s++) {
+                int n = Math.min(slab, nPix - s * slab);
+                sm.normalize(spectra, (s % (pool / slab)) * slab * nE, n, mnorm, 0, mstep, 0);
+            }
+            double sec = (System.nanoTime() - t0) / 1e9;
+            if (round == 1) {
+                System.out.printf(Locale.ROOT, "StackMback (order 3), 1 thread: %.2f s (%.2f us/pixel)%n", sec,
+                        sec / nPix * 1e6);
             }
         }
         // one slab check of the per-pixel results

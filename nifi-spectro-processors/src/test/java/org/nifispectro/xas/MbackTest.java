@@ -52,4 +52,42 @@ class MbackTest {
         assertThrows(IllegalArgumentException.class, () -> ChantlerF2.f2("Xx", new double[] {1000}));
         assertThrows(IllegalArgumentException.class, () -> Mback.Params.defaults(""));
     }
+
+    /** StackMback on a stack of scaled/offset copies of each reference spectrum, e0 fixed to Larch's: same as Larch mback. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allIds")
+    void stackMbackMatchesLarch(String id) {
+        Map<String, String> s = RefData.summary().get(id);
+        Map<String, double[]> ref = RefData.csv(id + "_norm.csv");
+        double[] e = ref.get("energy_eV");
+        double[] mu = ref.get("mu");
+        double[] larch = ref.get("norm_mback_full");
+        double step = Double.parseDouble(s.get("mback_full_step"));
+        double e0 = Double.parseDouble(s.get("e0"));
+        int nE = e.length;
+        double[] scale = {1.0, 0.25, 4.0};
+        double[] offs = {0.0, 0.5, -3.0};
+        float[] stack = new float[3 * nE];
+        for (int p = 0; p < 3; p++) {
+            for (int i = 0; i < nE; i++) {
+                stack[p * nE + i] = (float) (scale[p] * mu[i] + offs[p]);
+            }
+        }
+        Mback.Params mp = Mback.Params.defaults(s.get("element"));
+        StackMback sm = StackMback.prepare(e, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                new Mback.Params(mp.element(), e0, mp.pre1(), mp.pre2(), mp.norm1(), mp.norm2(), mp.order()));
+        float[] norm = new float[3 * nE];
+        float[] steps = new float[3];
+        sm.normalize(stack, 0, 3, norm, 0, steps, 0);
+        for (int p = 0; p < 3; p++) {
+            assertEquals(step * scale[p], steps[p], 0.01 * step * scale[p], id + " pixel " + p + " step");
+            double maxDev = 0;
+            for (int i = 0; i < nE; i++) {
+                if (e[i] >= e0 + 100) {
+                    maxDev = Math.max(maxDev, Math.abs(norm[p * nE + i] - larch[i]));
+                }
+            }
+            assertTrue(maxDev <= 0.01, id + " pixel " + p + " max |norm - larch| post-edge = " + maxDev);
+        }
+    }
 }
