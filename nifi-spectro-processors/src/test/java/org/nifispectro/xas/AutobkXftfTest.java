@@ -183,4 +183,16 @@ class AutobkXftfTest {
         assertTrue(ex.getMessage().contains("too short") || ex.getMessage().contains("points"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> XafsFT.ftwindow(new double[] {0, 1}, 0, 1, 1, 1, "boxcar"));
     }
+
+    @Test
+    void exafsExtractionChainMatchesReferencePeaks() {
+        for (String id : new String[] {"cu_rt01", "u_L3", "sno2_l3", "fe2o3_rt"}) {
+            Map<String, String> s = RefData.summary().get(id);
+            Map<String, double[]> norm = RefData.csv(id + "_norm.csv");
+            ExafsExtraction.Result r = ExafsExtraction.run(norm.get("energy_eV"), norm.get("mu"),
+                    Autobk.Params.defaults(), 3.0, Double.NaN, 2, 1.0, "hanning");
+            assertEquals(Double.parseDouble(s.get("xftf_kmax")), r.ft().params().kmax(), 1e-9, id + " FT kmax rule");
+            assertEquals(firstRefPeak(s), r.firstPeakR(), 0.05, id + " first peak");
+        }
+    }
 }
