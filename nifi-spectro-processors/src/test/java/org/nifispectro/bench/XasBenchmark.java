@@ -77,19 +77,25 @@ public final class XasBenchmark {
                 XafsFT.xftf(r.k(), r.chi(), ftParams(Double.parseDouble(kmaxFt.get(ids.get(i)))));
             }
         }
-        int reps = 50;
+        // best-of-batches timing (the machine is shared: the minimum is the least disturbed figure)
+        int reps = 10;
+        int batches = 7;
         Map<String, Double> javaMs = new LinkedHashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             double kf = Double.parseDouble(kmaxFt.get(ids.get(i)));
-            long t0 = System.nanoTime();
-            for (int rep = 0; rep < reps; rep++) {
-                Autobk.Result r = Autobk.autobk(data.get(i)[0], data.get(i)[1]);
-                XafsFT.xftf(r.k(), r.chi(), ftParams(kf));
+            double best = Double.MAX_VALUE;
+            for (int b = 0; b < batches; b++) {
+                long t0 = System.nanoTime();
+                for (int rep = 0; rep < reps; rep++) {
+                    Autobk.Result r = Autobk.autobk(data.get(i)[0], data.get(i)[1]);
+                    XafsFT.xftf(r.k(), r.chi(), ftParams(kf));
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6 / reps);
             }
-            javaMs.put(ids.get(i), (System.nanoTime() - t0) / 1e6 / reps);
+            javaMs.put(ids.get(i), best);
         }
         Map<String, Double> larchMs = larchTimes(ids, kmaxFt);
-        System.out.println("== Autobk + xftf per spectrum (ms): Java vs Larch 0.9.58 (same inputs, same run)");
+        System.out.println("== Autobk + xftf per spectrum (ms, best of 7): Java vs Larch 0.9.58 (same inputs, same run)");
         System.out.printf(Locale.ROOT, "%-16s %10s %10s %8s%n", "spectrum", "java", "larch", "ratio");
         double sj = 0;
         double sl = 0;
@@ -130,11 +136,13 @@ public final class XasBenchmark {
                     .append("    e, mu = d[:,0].copy(), d[:,1].copy()\n")
                     .append("    g = Group(energy=e, mu=mu); autobk(g); xftf(g, kweight=2, kmin=3.0, kmax=kf, dk=1.0,"
                             + " window='hanning', rmax_out=10, nfft=2048, kstep=0.05)\n")
-                    .append("    n = 5; t = time.perf_counter()\n")
-                    .append("    for i in range(n):\n")
+                    .append("    best = 1e9\n")
+                    .append("    for i in range(7):\n")
+                    .append("        t = time.perf_counter()\n")
                     .append("        g = Group(energy=e, mu=mu); autobk(g); xftf(g, kweight=2, kmin=3.0, kmax=kf,"
                             + " dk=1.0, window='hanning', rmax_out=10, nfft=2048, kstep=0.05)\n")
-                    .append("    print('LARCH', sid, (time.perf_counter() - t) / n * 1000.0, flush=True)\n");
+                    .append("        best = min(best, time.perf_counter() - t)\n")
+                    .append("    print('LARCH', sid, best * 1000.0, flush=True)\n");
             Path script = Files.createTempFile("larch_bench", ".py");
             Files.writeString(script, py.toString());
             Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true).start();

@@ -195,4 +195,29 @@ class AutobkXftfTest {
             assertEquals(firstRefPeak(s), r.firstPeakR(), 0.05, id + " first peak");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exafsIds")
+    void localAndGeneralModelsAgree(String id) {
+        Map<String, double[]> norm = RefData.csv(id + "_norm.csv");
+        Autobk.Result a = Autobk.autobk(norm.get("energy_eV"), norm.get("mu"), Autobk.Params.defaults(), true);
+        Autobk.Result b = Autobk.autobk(norm.get("energy_eV"), norm.get("mu"), Autobk.Params.defaults(), false);
+        // the fast (local) path is the one taken on these data
+        double[] e = a.energy();
+        java.util.List<Double> kr = new java.util.ArrayList<>();
+        for (double v : e) {
+            if (v >= a.e0()) {
+                kr.add(Math.signum(v - a.e0()) * Math.sqrt(XasMath.ETOK * Math.abs(v - a.e0())));
+            }
+        }
+        double[] kt = kr.stream().mapToDouble(Double::doubleValue).toArray();
+        assertTrue(Autobk.knotsAreDataKnots(a.knotsK(), kt), id + " background knots are data knots");
+        double big = 0;
+        for (double v : b.chi()) {
+            big = Math.max(big, Math.abs(v));
+        }
+        for (int i = 0; i < a.chi().length; i++) {
+            assertEquals(b.chi()[i], a.chi()[i], 1e-8 * big, id + " chi at k index " + i);
+        }
+    }
 }
