@@ -78,7 +78,7 @@ final class Ticks {
         }
         int dec = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
         String s = String.format(Locale.ROOT, "%." + dec + "f", v);
-        return s.equals("-0") ? "0" : s;
+        return s.startsWith("-") && s.matches("-0(\\.0*)?") ? s.substring(1) : s;
     }
 
     /** Label for a log-axis tick. */
