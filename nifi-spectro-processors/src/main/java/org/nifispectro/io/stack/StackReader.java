@@ -202,7 +202,7 @@ public final class StackReader implements AutoCloseable {
             } else {
                 readViaJhdf(y0, rows, out);
             }
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw new StackFormatException(Problem.CORRUPT, info.fileName(), info.dataPath(), -1,
                     "cannot read rows " + y0 + ".." + (y0 + rows - 1) + ": " + describe(e), e);
         }
