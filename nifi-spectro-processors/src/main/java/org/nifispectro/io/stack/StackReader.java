@@ -109,6 +109,8 @@ public final class StackReader implements AutoCloseable {
     private long nonFiniteSeen;
     private final DirectContiguousReader direct;
     private boolean directEnabled = true;
+    /** Rows per chunk along y for chunked datasets (0 if contiguous). */
+    private int chunkRows;
 
     private StackReader(HdfFile hdf, Dataset data, StackInfo info, int[] dims, int javaBytes, long chunkBytes,
                         DirectContiguousReader direct) {
@@ -351,7 +353,8 @@ public final class StackReader implements AutoCloseable {
 
     /**
      * Slab height (rows) whose {@link #slabBytes(int)} fits the budget, at most the image height
-     * and at most what one Java array holds; 0 if not even one row fits.
+     * and at most what one Java array holds, rounded down to whole storage chunks along y when
+     * the data is chunked and at least one chunk fits; 0 if not even one row fits.
      */
     public int rowsForBudget(long budgetBytes) {
         if (budgetBytes <= 0) {
@@ -367,7 +370,16 @@ public final class StackReader implements AutoCloseable {
                 hi = mid - 1;
             }
         }
+        if (chunkRows > 1 && lo >= chunkRows && lo < info.ny()) {
+            // whole chunks per slab: a chunk cut by a slab boundary would be decompressed twice
+            lo = lo / chunkRows * chunkRows;
+        }
         return (int) lo;
+    }
+
+    /** Rows per storage chunk along y (0 for contiguous data); slabs of a multiple of it read fastest. */
+    public int chunkRows() {
+        return chunkRows;
     }
 
     private int maxRowsPerArray() {
@@ -552,9 +564,11 @@ public final class StackReader implements AutoCloseable {
                 throw err(Problem.NOT_NUMERIC, dataPath, -1, "stack dataset is compound/variable-length, a number type is needed");
             }
             long chunkBytes = 0;
+            int[] chunkDims = null;
             if (d instanceof ChunkedDataset c) {
                 long cb = dt.getSize();
-                for (int v : c.getChunkDimensions()) {
+                chunkDims = c.getChunkDimensions();
+                for (int v : chunkDims) {
                     cb *= v;
                 }
                 chunkBytes = cb;
@@ -650,7 +664,11 @@ public final class StackReader implements AutoCloseable {
             if (d instanceof ContiguousDataset c && d.getFilters().isEmpty()) {
                 direct = DirectContiguousReader.create(path, c.getDataAddress(), dt, info);
             }
-            return new StackReader(hdf, d, info, dims, javaBytes, chunkBytes, direct);
+            StackReader reader = new StackReader(hdf, d, info, dims, javaBytes, chunkBytes, direct);
+            if (chunkDims != null && chunkDims.length == 3) {
+                reader.chunkRows = chunkDims[order.yDim()];
+            }
+            return reader;
         }
 
         private AxisOrder orderFromEnergyDim(int dim, String dataPath, String source) throws StackFormatException {
