@@ -125,6 +125,28 @@ public final class PlotGallery {
                 .bar("brookite TiO2 (Pbca)", 0.027).bar("TiO2-B (C2/m), a very long phase name that must not collide", 0.012)
                 .bar("amorphous", 0.007)
                 .writePng(dir.resolve("top5_probabilities.png"));
+        Path ref = Path.of("/work/shared/data/stacks/als_stxm_fe_L23/stxm_71214078_reference.h5");
+        if (Files.exists(ref)) {
+            try (io.jhdf.HdfFile h = new io.jhdf.HdfFile(ref)) {
+                int[][] l2 = (int[][]) h.getDatasetByPath("/labels").getData();
+                double[][] wl = (double[][]) h.getDatasetByPath("/whiteline").getData();
+                int ry = l2.length;
+                int rx = l2[0].length;
+                int[] flat = new int[ry * rx];
+                float[] w = new float[ry * rx];
+                for (int y = 0; y < ry; y++) {
+                    for (int x = 0; x < rx; x++) {
+                        flat[y * rx + x] = l2[y][x];
+                        w[y * rx + x] = (float) wl[y][x];
+                    }
+                }
+                CategoricalMap.create("ALS STXM 71214078: sklearn DBSCAN labels (reference)", flat, ry, rx)
+                        .name(CategoricalMap.REJECTED, "not Fe (white line < 0.10 OD)")
+                        .writePng(dir.resolve("als_reference_labels.png"));
+                ContinuousMap.create("ALS STXM 71214078: Fe L3 white line", w, ry, rx).colorbarLabel("white line", "OD")
+                        .writePng(dir.resolve("als_whiteline.png"));
+            }
+        }
         System.out.println("wrote " + dir);
     }
 
