@@ -192,6 +192,159 @@ public final class Autobk {
                          double rbkg, int irbkg, int evaluations, Params params) {
     }
 
+    /**
+     * General affine model: every row h (FT below rbkg, clamp values) of the linear map acting on
+     * chi(kout) is pulled back through the spline evaluation and the interpolation solve,
+     * g = C^-T Eout^T h, so each background basis column is a short sum over its local support.
+     * Returns mat[row][j] (j < nspl: basis j; j = nspl: the data mu).
+     */
+    private static double[][] generalModel(CubicBSpline.Evaluator bAtData, double[] mt,
+                                           CubicBSpline.Interpolator chiInterp, CubicBSpline.Evaluator chiAtOut,
+                                           double[] ftwin, double sc, int irbkg, int nclamp, int nfft, double[][] tw,
+                                           int nspl, int m) {
+        int nk = ftwin.length;
+        int nout = 2 * irbkg;
+        int nrows = nout + 2 * nclamp;
+        double[][] g = new double[nrows][m];
+        double[] cosTab = tw[0];
+        double[] sinTab = tw[1];
+        int mask = nfft - 1;
+        for (int i = 0; i < nk; i++) {
+            double w = ftwin[i] * sc;
+            if (w == 0) {
+                continue;
+            }
+            int s0 = chiAtOut.span[i] - 3;
+            double n0 = chiAtOut.nb[4 * i];
+            double n1 = chiAtOut.nb[4 * i + 1];
+            double n2 = chiAtOut.nb[4 * i + 2];
+            double n3 = chiAtOut.nb[4 * i + 3];
+            for (int r = 0; r < irbkg; r++) {
+                int idx = (i * r) & mask; // exp(-2 pi i n r / nfft), nfft a power of two
+                double hc = cosTab[idx] * w;
+                double hs = -sinTab[idx] * w;
+                double[] gr = g[2 * r];
+                double[] gi = g[2 * r + 1];
+                gr[s0] += hc * n0;
+                gr[s0 + 1] += hc * n1;
+                gr[s0 + 2] += hc * n2;
+                gr[s0 + 3] += hc * n3;
+                gi[s0] += hs * n0;
+                gi[s0 + 1] += hs * n1;
+                gi[s0 + 2] += hs * n2;
+                gi[s0 + 3] += hs * n3;
+            }
+        }
+        for (int q = 0; q < 2 * nclamp; q++) {
+            int ik = q < nclamp ? q : nk - 2 * nclamp + q;
+            int s0 = chiAtOut.span[ik] - 3;
+            for (int d = 0; d < 4; d++) {
+                g[nout + q][s0 + d] += chiAtOut.nb[4 * ik + d];
+            }
+        }
+        for (double[] row : g) {
+            chiInterp.solveTransposeInPlace(row);
+        }
+        // mat[l][j] = row l applied to basis j (j < nspl), mat[l][nspl] = row l applied to mt
+        double[][] mat = new double[nrows][nspl + 1];
+        for (int l = 0; l < nrows; l++) {
+            double[] gl = g[l];
+            double[] ml = mat[l];
+            double smu = 0;
+            for (int i = 0; i < m; i++) {
+                double gv = gl[i];
+                smu += gv * mt[i];
+                int s0 = bAtData.span[i] - 3;
+                int b = 4 * i;
+                ml[s0] += gv * bAtData.nb[b];
+                ml[s0 + 1] += gv * bAtData.nb[b + 1];
+                ml[s0 + 2] += gv * bAtData.nb[b + 2];
+                ml[s0 + 3] += gv * bAtData.nb[b + 3];
+            }
+            ml[nspl] = smu;
+        }
+        return mat;
+    }
+
+    /**
+     * True when every interior knot of the background spline (knots_k[2..n-3]) is one of the interior
+     * knots kt[2..m-3] of the not-a-knot interpolant that resamples chi onto the k grid. Then each
+     * background basis function lies in the interpolant's spline space and is reproduced exactly, so
+     * interpolating (mu - bkg) equals interpolating mu minus evaluating bkg on the grid.
+     */
+    static boolean knotsAreDataKnots(double[] splK, double[] kt) {
+        int m = kt.length;
+        int j = 2;
+        for (int i = 2; i <= splK.length - 3; i++) {
+            while (j <= m - 3 && kt[j] < splK[i]) {
+                j++;
+            }
+            if (j > m - 3 || kt[j] != splK[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Affine model when {@link #knotsAreDataKnots} holds (the usual case): the background basis is
+     * evaluated directly on the k grid (local support: 4 knot intervals) and only mu is resampled.
+     */
+    private static double[][] localModel(CubicBSpline bspl, double[] kout, double[] mt,
+                                         CubicBSpline.Interpolator chiInterp, CubicBSpline.Evaluator chiAtOut,
+                                         double[] ftwin, double sc, int irbkg, int nclamp, int nfft, double[][] tw) {
+        int nk = kout.length;
+        int nspl = bspl.size();
+        int nout = 2 * irbkg;
+        double[][] mat = new double[nout + 2 * nclamp][nspl + 1];
+        double[] cmu = mt.clone();
+        chiInterp.solveInPlace(cmu);
+        double[] vmu = new double[nk];
+        chiAtOut.eval(cmu, vmu);
+        CubicBSpline.Evaluator bAtOut = bspl.evaluator(kout);
+        double[] cosTab = tw[0];
+        double[] sinTab = tw[1];
+        int mask = nfft - 1;
+        for (int i = 0; i < nk; i++) {
+            double w = ftwin[i] * sc;
+            if (w == 0) {
+                continue;
+            }
+            int s0 = bAtOut.span[i] - 3;
+            double n0 = bAtOut.nb[4 * i];
+            double n1 = bAtOut.nb[4 * i + 1];
+            double n2 = bAtOut.nb[4 * i + 2];
+            double n3 = bAtOut.nb[4 * i + 3];
+            double vm = vmu[i];
+            for (int r = 0; r < irbkg; r++) {
+                int idx = (i * r) & mask; // exp(-2 pi i n r / nfft), nfft a power of two
+                double hc = cosTab[idx] * w;
+                double hs = -sinTab[idx] * w;
+                double[] mr = mat[2 * r];
+                double[] mi = mat[2 * r + 1];
+                mr[s0] += hc * n0;
+                mr[s0 + 1] += hc * n1;
+                mr[s0 + 2] += hc * n2;
+                mr[s0 + 3] += hc * n3;
+                mr[nspl] += hc * vm;
+                mi[s0] += hs * n0;
+                mi[s0 + 1] += hs * n1;
+                mi[s0 + 2] += hs * n2;
+                mi[s0 + 3] += hs * n3;
+                mi[nspl] += hs * vm;
+            }
+        }
+        for (int q = 0; q < 2 * nclamp; q++) {
+            int ik = q < nclamp ? q : nk - 2 * nclamp + q;
+            int s0 = bAtOut.span[ik] - 3;
+            for (int d = 0; d < 4; d++) {
+                mat[nout + q][s0 + d] += bAtOut.nb[4 * ik + d];
+            }
+            mat[nout + q][nspl] = vmu[ik];
+        }
+        return mat;
+    }
+
     /** {@link #autobk(double[], double[], Params)} with Larch defaults. */
     public static Result autobk(double[] energy, double[] mu) {
         return autobk(energy, mu, Params.defaults());
@@ -204,6 +357,11 @@ public final class Autobk {
      *                                  points for the spline
      */
     public static Result autobk(double[] energyIn, double[] muIn, Params p) {
+        return autobk(energyIn, muIn, p, true);
+    }
+
+    /** allowLocal = false forces the general model (tests compare both). */
+    static Result autobk(double[] energyIn, double[] muIn, Params p, boolean allowLocal) {
         XasMath.checkEnergy(energyIn, 7, "autobk");
         XasMath.checkMu(energyIn, muIn, "autobk");
         double[] energy = energyIn;
@@ -307,73 +465,16 @@ public final class Autobk {
         CubicBSpline.Interpolator chiInterp = chiSpl.interpolator(kt);
         CubicBSpline.Evaluator chiAtOut = chiSpl.evaluator(kout);
 
-        // Affine model. chi(kout) = Eout C^-1 (mt - B c), with C the collocation matrix on kt, Eout the
-        // spline evaluation at kout, B the background basis at kt. Every quantity the fit needs (FT below
-        // rbkg, clamped chi values) is a row h of a linear map of chi(kout); folding Eout and C^-1 into
-        // the row once (g = C^-T Eout^T h) makes each basis column a short sum over its local support.
+        // Affine model: chi(kout) = Eout C^-1 (mt - B c), with C the collocation matrix on kt, Eout the
+        // spline evaluation at kout, B the background basis at kt; the FT below rbkg and the clamped chi
+        // values are rows of a linear map of chi(kout), tabulated once per basis function.
         final int nclamp = Math.min(p.nclamp(), nk / 2);
         double sc = kstep / Math.sqrt(Math.PI);
         int nout = 2 * irbkg;
-        int nrows = nout + 2 * nclamp;
-        double[][] g = new double[nrows][m];
         double[][] tw = twiddles(nfft);
-        double[] cosTab = tw[0];
-        double[] sinTab = tw[1];
-        int mask = nfft - 1;
-        for (int i = 0; i < nk; i++) {
-            double w = ftwin[i] * sc;
-            if (w == 0) {
-                continue;
-            }
-            int s0 = chiAtOut.span[i] - 3;
-            double n0 = chiAtOut.nb[4 * i];
-            double n1 = chiAtOut.nb[4 * i + 1];
-            double n2 = chiAtOut.nb[4 * i + 2];
-            double n3 = chiAtOut.nb[4 * i + 3];
-            for (int r = 0; r < irbkg; r++) {
-                int idx = (i * r) & mask; // exp(-2 pi i n r / nfft), nfft a power of two
-                double hc = cosTab[idx] * w;
-                double hs = -sinTab[idx] * w;
-                double[] gr = g[2 * r];
-                double[] gi = g[2 * r + 1];
-                gr[s0] += hc * n0;
-                gr[s0 + 1] += hc * n1;
-                gr[s0 + 2] += hc * n2;
-                gr[s0 + 3] += hc * n3;
-                gi[s0] += hs * n0;
-                gi[s0 + 1] += hs * n1;
-                gi[s0 + 2] += hs * n2;
-                gi[s0 + 3] += hs * n3;
-            }
-        }
-        for (int q = 0; q < 2 * nclamp; q++) {
-            int ik = q < nclamp ? q : nk - 2 * nclamp + q;
-            int s0 = chiAtOut.span[ik] - 3;
-            for (int d = 0; d < 4; d++) {
-                g[nout + q][s0 + d] += chiAtOut.nb[4 * ik + d];
-            }
-        }
-        for (double[] row : g) {
-            chiInterp.solveTransposeInPlace(row);
-        }
-        // mat[l][j] = row l applied to basis j (j < nspl), mat[l][nspl] = row l applied to mt
-        double[][] mat = new double[nrows][nspl + 1];
-        for (int l = 0; l < nrows; l++) {
-            double[] gl = g[l];
-            double[] ml = mat[l];
-            double smu = 0;
-            for (int i = 0; i < m; i++) {
-                double gv = gl[i];
-                smu += gv * mt[i];
-                int s0 = bAtData.span[i] - 3;
-                int b = 4 * i;
-                ml[s0] += gv * bAtData.nb[b];
-                ml[s0 + 1] += gv * bAtData.nb[b + 1];
-                ml[s0 + 2] += gv * bAtData.nb[b + 2];
-                ml[s0 + 3] += gv * bAtData.nb[b + 3];
-            }
-            ml[nspl] = smu;
-        }
+        double[][] mat = allowLocal && knotsAreDataKnots(splK, kt)
+                ? localModel(bspl, kout, mt, chiInterp, chiAtOut, ftwin, sc, irbkg, nclamp, nfft, tw)
+                : generalModel(bAtData, mt, chiInterp, chiAtOut, ftwin, sc, irbkg, nclamp, nfft, tw, nspl, m);
         // ft[j][l] / cl[j][q] in the layout the model below uses
         double[][] ft = new double[nspl + 1][nout];
         double[][] cl = new double[nspl + 1][2 * nclamp];

@@ -127,7 +127,8 @@ public final class PreEdgeNormalization {
      * @param e0        edge energy used (eV, a data point)
      * @param ie0       index of e0 in the result arrays
      * @param edgeStep  edge step (unit of mu, positive)
-     * @param pre1 pre2 norm1 norm2 nnorm nvict  the values actually used (eV relative to e0)
+     * @param pre1      start of the pre-edge range used (eV relative to e0); pre2, norm1, norm2, nnorm,
+     *                  nvict likewise report the values actually used
      * @param preSlope  pre-edge line slope (of mu*E^nvict vs E)
      * @param preOffset pre-edge line offset (mu*E^nvict at E = 0)
      * @param normCoefs post-edge polynomial coefficients of (mu - pre_edge) in powers of (E - e0),

@@ -131,7 +131,6 @@ public final class StackNormalizer {
     }
 
     private static double[][] design(double[] t, int a, int b, int deg) {
-        double scale = 0;
         double[][] d = new double[b - a][deg + 1];
         for (int i = a; i < b; i++) {
             double p = 1;

@@ -102,7 +102,12 @@ public final class StackIoBenchmark {
                 nonFinite = r.nonFiniteSeen();
                 if (direct) {
                     System.out.println("info: " + r.info().describe());
-                    System.out.println("whole stack in heap would need " + StackReader.formatBytes(r.estimateBytes()));
+                    try {
+                        r.requireWithinBudget(r.estimateBytes(), Runtime.getRuntime().maxMemory(), "holding the whole stack in heap");
+                        System.out.println("whole stack fits the heap: " + StackReader.formatBytes(r.estimateBytes()));
+                    } catch (org.nifispectro.io.stack.StackFormatException e) {
+                        System.out.println("refused as a processor would: " + e.getMessage());
+                    }
                 }
             }
             long t4 = System.nanoTime();

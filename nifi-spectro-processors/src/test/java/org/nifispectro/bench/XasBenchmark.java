@@ -18,8 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.nifispectro.xas.Autobk;
+import org.nifispectro.xas.Mback;
 import org.nifispectro.xas.PreEdgeNormalization;
 import org.nifispectro.xas.RefData;
+import org.nifispectro.xas.StackMback;
 import org.nifispectro.xas.StackNormalizer;
 import org.nifispectro.xas.XafsFT;
 
@@ -75,19 +77,25 @@ public final class XasBenchmark {
                 XafsFT.xftf(r.k(), r.chi(), ftParams(Double.parseDouble(kmaxFt.get(ids.get(i)))));
             }
         }
-        int reps = 50;
+        // best-of-batches timing (the machine is shared: the minimum is the least disturbed figure)
+        int reps = 10;
+        int batches = 7;
         Map<String, Double> javaMs = new LinkedHashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             double kf = Double.parseDouble(kmaxFt.get(ids.get(i)));
-            long t0 = System.nanoTime();
-            for (int rep = 0; rep < reps; rep++) {
-                Autobk.Result r = Autobk.autobk(data.get(i)[0], data.get(i)[1]);
-                XafsFT.xftf(r.k(), r.chi(), ftParams(kf));
+            double best = Double.MAX_VALUE;
+            for (int b = 0; b < batches; b++) {
+                long t0 = System.nanoTime();
+                for (int rep = 0; rep < reps; rep++) {
+                    Autobk.Result r = Autobk.autobk(data.get(i)[0], data.get(i)[1]);
+                    XafsFT.xftf(r.k(), r.chi(), ftParams(kf));
+                }
+                best = Math.min(best, (System.nanoTime() - t0) / 1e6 / reps);
             }
-            javaMs.put(ids.get(i), (System.nanoTime() - t0) / 1e6 / reps);
+            javaMs.put(ids.get(i), best);
         }
         Map<String, Double> larchMs = larchTimes(ids, kmaxFt);
-        System.out.println("== Autobk + xftf per spectrum (ms): Java vs Larch 0.9.58 (same inputs, same run)");
+        System.out.println("== Autobk + xftf per spectrum (ms, best of 7): Java vs Larch 0.9.58 (same inputs, same run)");
         System.out.printf(Locale.ROOT, "%-16s %10s %10s %8s%n", "spectrum", "java", "larch", "ratio");
         double sj = 0;
         double sl = 0;
@@ -128,11 +136,13 @@ public final class XasBenchmark {
                     .append("    e, mu = d[:,0].copy(), d[:,1].copy()\n")
                     .append("    g = Group(energy=e, mu=mu); autobk(g); xftf(g, kweight=2, kmin=3.0, kmax=kf, dk=1.0,"
                             + " window='hanning', rmax_out=10, nfft=2048, kstep=0.05)\n")
-                    .append("    n = 5; t = time.perf_counter()\n")
-                    .append("    for i in range(n):\n")
+                    .append("    best = 1e9\n")
+                    .append("    for i in range(7):\n")
+                    .append("        t = time.perf_counter()\n")
                     .append("        g = Group(energy=e, mu=mu); autobk(g); xftf(g, kweight=2, kmin=3.0, kmax=kf,"
                             + " dk=1.0, window='hanning', rmax_out=10, nfft=2048, kstep=0.05)\n")
-                    .append("    print('LARCH', sid, (time.perf_counter() - t) / n * 1000.0, flush=True)\n");
+                    .append("        best = min(best, time.perf_counter() - t)\n")
+                    .append("    print('LARCH', sid, best * 1000.0, flush=True)\n");
             Path script = Files.createTempFile("larch_bench", ".py");
             Files.writeString(script, py.toString());
             Process p = new ProcessBuilder("/usr/bin/python3", script.toString()).redirectErrorStream(true).start();
@@ -216,6 +226,24 @@ public final class XasBenchmark {
                     System.out.printf(Locale.ROOT, "threads %d: %.2f s (%.2f us/pixel, %.2f GB/s in)%n", threads, sec,
                             sec / nPix * 1e6, (double) nPix * nE * 4 / 1e9 / sec);
                 }
+            }
+        }
+        // MBACK on the same stream (Fe, e0 fixed to the mean spectrum's), 1 thread
+        Mback.Params mp = Mback.Params.defaults("Fe");
+        StackMback sm = StackMback.prepare(e, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                new Mback.Params("Fe", sn.e0Ref(), mp.pre1(), mp.pre2(), mp.norm1(), mp.norm2(), mp.order()));
+        float[] mnorm = new float[slab * sm.windowLength()];
+        float[] mstep = new float[slab];
+        for (int round = 0; round < 2; round++) {
+            long t0 = System.nanoTime();
+            for (int s = 0; s < nSlabs; s++) {
+                int n = Math.min(slab, nPix - s * slab);
+                sm.normalize(spectra, (s % (pool / slab)) * slab * nE, n, mnorm, 0, mstep, 0);
+            }
+            double sec = (System.nanoTime() - t0) / 1e9;
+            if (round == 1) {
+                System.out.printf(Locale.ROOT, "StackMback (order 3), 1 thread: %.2f s (%.2f us/pixel)%n", sec,
+                        sec / nPix * 1e6);
             }
         }
         // one slab check of the per-pixel results

@@ -183,4 +183,41 @@ class AutobkXftfTest {
         assertTrue(ex.getMessage().contains("too short") || ex.getMessage().contains("points"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> XafsFT.ftwindow(new double[] {0, 1}, 0, 1, 1, 1, "boxcar"));
     }
+
+    @Test
+    void exafsExtractionChainMatchesReferencePeaks() {
+        for (String id : new String[] {"cu_rt01", "u_L3", "sno2_l3", "fe2o3_rt"}) {
+            Map<String, String> s = RefData.summary().get(id);
+            Map<String, double[]> norm = RefData.csv(id + "_norm.csv");
+            ExafsExtraction.Result r = ExafsExtraction.run(norm.get("energy_eV"), norm.get("mu"),
+                    Autobk.Params.defaults(), 3.0, Double.NaN, 2, 1.0, "hanning");
+            assertEquals(Double.parseDouble(s.get("xftf_kmax")), r.ft().params().kmax(), 1e-9, id + " FT kmax rule");
+            assertEquals(firstRefPeak(s), r.firstPeakR(), 0.05, id + " first peak");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exafsIds")
+    void localAndGeneralModelsAgree(String id) {
+        Map<String, double[]> norm = RefData.csv(id + "_norm.csv");
+        Autobk.Result a = Autobk.autobk(norm.get("energy_eV"), norm.get("mu"), Autobk.Params.defaults(), true);
+        Autobk.Result b = Autobk.autobk(norm.get("energy_eV"), norm.get("mu"), Autobk.Params.defaults(), false);
+        // the fast (local) path is the one taken on these data
+        double[] e = a.energy();
+        java.util.List<Double> kr = new java.util.ArrayList<>();
+        for (double v : e) {
+            if (v >= a.e0()) {
+                kr.add(Math.signum(v - a.e0()) * Math.sqrt(XasMath.ETOK * Math.abs(v - a.e0())));
+            }
+        }
+        double[] kt = kr.stream().mapToDouble(Double::doubleValue).toArray();
+        assertTrue(Autobk.knotsAreDataKnots(a.knotsK(), kt), id + " background knots are data knots");
+        double big = 0;
+        for (double v : b.chi()) {
+            big = Math.max(big, Math.abs(v));
+        }
+        for (int i = 0; i < a.chi().length; i++) {
+            assertEquals(b.chi()[i], a.chi()[i], 1e-8 * big, id + " chi at k index " + i);
+        }
+    }
 }

@@ -10,7 +10,8 @@ package org.nifispectro.io.stack;
  * @param rows           number of rows
  * @param nx             pixels per row
  * @param nE             energies per spectrum
- * @param data           rows * nx * nE values
+ * @param data           rows * nx * nE values (the array may be longer when the caller passed a
+ *                       buffer to reuse, see {@link StackReader#readSlab(int, int, float[])})
  * @param nonFiniteCount number of NaN or infinite values in {@code data}
  */
 public record Slab(int y0, int rows, int nx, int nE, float[] data, long nonFiniteCount) {

@@ -128,6 +128,7 @@ public final class StackWriter implements AutoCloseable {
             if (energyEv == null || energyEv.length == 0) {
                 throw new IllegalArgumentException("stack '" + name + "' needs at least one energy");
             }
+            checkEnergies(energyEv, name);
             long rowRefs = (long) energyEv.length * ny;
             if (rowRefs > Integer.MAX_VALUE / 2) {
                 throw new IllegalArgumentException("stack '" + name + "' too large: " + energyEv.length + " x " + ny + " rows");
@@ -235,6 +236,7 @@ public final class StackWriter implements AutoCloseable {
             if (spectra.length == 0) {
                 throw new IllegalArgumentException("spectra '" + name + "': no spectra (HDF5 cannot store a 0 x nE array here)");
             }
+            checkEnergies(energyEv, name);
             for (int k = 0; k < spectra.length; k++) {
                 if (spectra[k].length != energyEv.length) {
                     throw new IllegalArgumentException("spectra '" + name + "': spectrum " + k + " has " + spectra[k].length
@@ -309,6 +311,9 @@ public final class StackWriter implements AutoCloseable {
             if (defaultData != null && !nxdataNames.contains(defaultData)) {
                 throw new IllegalArgumentException("default data '" + defaultData + "' is not one of " + nxdataNames);
             }
+            // jHDF 0.13.0 opens an existing file without truncating it: stale bytes of an older,
+            // larger file would stay behind the new end of file (measured in overwritesExistingFile)
+            java.nio.file.Files.deleteIfExists(file);
             try (WritableHdfFile w = HdfFile.write(file)) {
                 w.putAttribute("NX_class", "NXroot");
                 w.putAttribute("default", entry);
@@ -491,6 +496,16 @@ public final class StackWriter implements AutoCloseable {
         }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("incomplete file " + file.getFileName() + ": rows never written in " + missing);
+        }
+    }
+
+    /** Energies must be finite and strictly increasing (readers rely on it). */
+    private static void checkEnergies(double[] e, String name) {
+        for (int i = 0; i < e.length; i++) {
+            if (!Double.isFinite(e[i]) || (i > 0 && !(e[i] > e[i - 1]))) {
+                throw new IllegalArgumentException("'" + name + "': energy[" + i + "] = " + e[i]
+                        + (i > 0 ? " after " + e[i - 1] : "") + " (energies must be finite and strictly increasing)");
+            }
         }
     }
 

@@ -111,6 +111,32 @@ class StackBadInputTest {
         assertTrue(failed >= 100, "all truncations must fail, failed " + failed);
     }
 
+    /** Same for the h5py chunked + gzip fixture read through jHDF (damaged compressed chunks). */
+    @Test
+    void chunkedCompressedFuzz() throws Exception {
+        byte[] all = Files.readAllBytes(StackReaderTest.resource(dir, "nxstxm_h5py.h5"));
+        Random rnd = new Random(7);
+        int failed = 0;
+        for (int i = 0; i < 200; i++) {
+            byte[] b = i < 50 ? Arrays.copyOf(all, all.length * i / 50) : all.clone();
+            if (i >= 50) {
+                for (int k = 0, n = 1 + rnd.nextInt(6); k < n; k++) {
+                    int pos = rnd.nextInt(all.length);
+                    b[pos] ^= (byte) (1 << rnd.nextInt(8));
+                }
+            }
+            Path p = Files.write(dir.resolve("cz" + i + ".h5"), b);
+            try (StackReader r = StackReader.open(p)) {
+                for (int y = 0; y < r.info().ny(); y += 2) {
+                    r.readSlab(y, Math.min(2, r.info().ny() - y));
+                }
+            } catch (StackFormatException | IllegalArgumentException e) {
+                failed++;
+            }
+        }
+        assertTrue(failed >= 50, "every truncation must fail, failed " + failed);
+    }
+
     @Test
     void missingEnergyDataset() throws Exception {
         Path f = dir.resolve("noenergy.h5");

@@ -131,6 +131,12 @@ class StackReaderTest {
             assertTrue(in.axisOrderSource().contains("energy_indices"), in.axisOrderSource());
             assertArrayEquals(linspace(700, 712, 7), in.energiesEv(), 1e-9);
             assertAllSlabs(r, 2, false);
+            assertAllSlabs(r, 3, false); // slabs cutting chunks
+            // chunks are 2 rows high: a 3-row budget is rounded down to whole chunks, the full height is not
+            assertEquals(2, r.chunkRows());
+            assertEquals(2, r.rowsForBudget(r.slabBytes(3)));
+            assertEquals(5, r.rowsForBudget(Long.MAX_VALUE));
+            assertEquals(1, r.rowsForBudget(r.slabBytes(1)));
         }
     }
 

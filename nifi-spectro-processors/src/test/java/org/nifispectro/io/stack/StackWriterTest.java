@@ -130,8 +130,25 @@ class StackWriterTest {
         assertTrue(e.getMessage().contains("/entry/s/data (2 of 4 rows, first 2)"), e.getMessage());
     }
 
+    /** Writing over a larger existing file leaves no stale bytes (readable, history of the new file only). */
+    @Test
+    void overwritesExistingFile() throws Exception {
+        Path f = dir.resolve("over.h5");
+        java.nio.file.Files.write(f, new byte[3_000_000]);
+        try (StackWriter w = StackWriter.builder("entry").map("m", new float[] {1, 2, 3, 4}, 2, 2, "").write(f)) {
+            // nothing deferred
+        }
+        assertTrue(java.nio.file.Files.size(f) < 100_000, "file not truncated: " + java.nio.file.Files.size(f));
+        try (HdfFile h = new HdfFile(f)) {
+            assertEquals(4f, ((float[][]) h.getDatasetByPath("/entry/m/data").getData())[1][1], 0f);
+        }
+    }
+
     @Test
     void argumentsCheckedUpFront() {
+        IllegalArgumentException en = assertThrows(IllegalArgumentException.class,
+                () -> StackWriter.builder("entry").stack("s", new double[] {1, 3, 2}, 2, 2));
+        assertTrue(en.getMessage().contains("energy[2] = 2.0 after 3.0"), en.getMessage());
         StackWriter.Builder b = StackWriter.builder("entry");
         assertThrows(IllegalArgumentException.class, () -> b.map("m", new float[5], 2, 3, "eV"));
         assertThrows(IllegalArgumentException.class, () -> b.map("a/b", new float[6], 2, 3, "eV"));
