@@ -72,14 +72,24 @@ class Flow:
         })
         return name
 
-    def connect(self, source, relationships, destination, backpressure_count=10000, backpressure_size="1 GB"):
+    def position(self, name):
+        pid = uid(self.key, "processor", name)
+        p = next(p for p in self.processors if p["identifier"] == pid)
+        return p["position"]["x"], p["position"]["y"]
+
+    def connect(self, source, relationships, destination, backpressure_count=10000, backpressure_size="1 GB",
+                bends=None):
         sid = uid(self.key, "processor", source)
         did = uid(self.key, "processor", destination)
         cid = uid(self.key, "connection", source, ",".join(sorted(relationships)), destination)
+        if bends is None and source == destination:
+            # a retry loop: drawn to the right of the processor instead of on top of it
+            x, y = self.position(source)
+            bends = [(x + 420, y + 20), (x + 420, y + 100)]
         self.connections.append({
             "backPressureDataSizeThreshold": backpressure_size,
             "backPressureObjectThreshold": backpressure_count,
-            "bends": [],
+            "bends": [{"x": float(bx), "y": float(by)} for bx, by in (bends or [])],
             "componentType": "CONNECTION",
             "destination": {"comments": "", "groupId": self.gid, "id": did, "name": destination, "type": "PROCESSOR"},
             "flowFileExpiration": "0 sec",
@@ -117,15 +127,15 @@ class Flow:
             "Create Missing Directories": "true",
         }, auto_terminate=["success"], penalty="30 sec", comments="Failed inputs, byte for byte as they arrived")
         to_json = self.processor("Error attributes to JSON", "org.apache.nifi.processors.standard.AttributesToJSON",
-                                 STANDARD, x + 420, y, {
+                                 STANDARD, x + 560, y, {
                                      "Destination": "flowfile-content",
                                      "Include Core Attributes": "true",
                                      "Pretty Print": "true",
                                  }, auto_terminate=["failure"])
         name = self.processor("Name error file", "org.apache.nifi.processors.attributes.UpdateAttribute",
-                              UPDATE_ATTRIBUTE, x + 420, y + 200, {"filename": "${filename}.error.json"})
+                              UPDATE_ATTRIBUTE, x + 560, y + 200, {"filename": "${filename}.error.json"})
         store_json = self.processor("Quarantine error report", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-                                    x + 420, y + 400, {
+                                    x + 560, y + 400, {
                                         "Directory": "#{quarantine.dir}/${spectro.error.processor:replaceNull('unknown')}",
                                         "Conflict Resolution Strategy": "replace",
                                         "Create Missing Directories": "true",
@@ -243,9 +253,9 @@ def structure_catalog():
     }, auto_terminate=["success"])
     f.connect(sim, ["success"], store)
     f.connect(store, ["failure"], store)
-    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (sim, ["failure"])], 500, 200)
+    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (sim, ["failure"])], 700, 200)
     f.label("Structure catalog\n\nCIF files dropped into #{incoming.dir} become simulated X-ray PDFs G(r)\n"
-            "(.gr, PDFgetX3 layout) in #{storage.dir}/<cif name>/. Failures: #{quarantine.dir}.", -480, 0)
+            "(.gr, PDFgetX3 layout) in #{storage.dir}/<cif name>/. Failures: #{quarantine.dir}.", 700, -20, 520, 130)
     return f
 
 
