@@ -140,8 +140,11 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         double[] rl = lattice.reciprocalLengths();
         double[] cart = org.nifispectro.pdf.cif.CifStructureReader.cartesianU(new double[] {u, u, u, 0, 0, 0},
                 new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, a, rl);
+        // in an orthogonal cell the tensor is isotropic after all: keep the fast isotropic path
+        boolean isotropicTensor = Math.abs(cart[3]) + Math.abs(cart[4]) + Math.abs(cart[5]) < 1e-15
+                && Math.abs(cart[0] - cart[1]) < 1e-15 && Math.abs(cart[0] - cart[2]) < 1e-15;
         for (int i = 0; i < n; i++) {
-            if (diffpyAnisotropic[i]) {
+            if (diffpyAnisotropic[i] && !isotropicTensor) {
                 an[i] = true;
                 System.arraycopy(cart, 0, uc, 6 * i, 6);
                 ui[i] = (cart[0] + cart[1] + cart[2]) / 3;
