@@ -115,7 +115,7 @@ public final class CifStructureReader {
     /** Builds the full-cell structure of one data block. */
     public CrystalStructure read(CifBlock b) throws CifException {
         Lattice lat = lattice(b);
-        List<SymmetryOperation> ops = symmetry(b);
+        List<SymmetryOperation> ops = symmetry(b, lat);
         String sg = b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
                 "_space_group_name_H-M_ref", "_space_group_name_Hall", "_symmetry_space_group_name_Hall");
         Sites s = sites(b);
@@ -168,7 +168,7 @@ public final class CifStructureReader {
 
     // ---------------------------------------------------------------- symmetry
 
-    private static List<SymmetryOperation> symmetry(CifBlock b) throws CifException {
+    private static List<SymmetryOperation> symmetry(CifBlock b, Lattice lat) throws CifException {
         for (String tag : new String[] {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"}) {
             CifBlock.Item it = b.item(tag);
             if (it != null) {
@@ -202,7 +202,7 @@ public final class CifStructureReader {
                 "_space_group_name_H-M_ref");
         String num = b.firstValue("_space_group_IT_number", "_symmetry_Int_Tables_number");
         try {
-            List<SymmetryOperation> ops = SpaceGroups.operations(hall, hm, num);
+            List<SymmetryOperation> ops = SpaceGroups.operations(hall, hm, num, lat);
             if (ops != null) {
                 return ops;
             }

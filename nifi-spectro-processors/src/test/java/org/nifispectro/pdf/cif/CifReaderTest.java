@@ -158,7 +158,7 @@ class CifReaderTest {
         assertTrue(e.getMessage().contains("missing coordinates") && e.getMessage().contains("line 13"),
                 e.getMessage());
         e = fail("data_b\n_cell_length_a 4\n_cell_length_b 4\n_cell_length_c 4\n"
-                + "_symmetry_space_group_name_H-M 'P 21/c'\nloop_\n_atom_site_label\n_atom_site_fract_x\n"
+                + "_symmetry_space_group_name_H-M 'Q 7 7'\nloop_\n_atom_site_label\n_atom_site_fract_x\n"
                 + "_atom_site_fract_y\n_atom_site_fract_z\nNi1 0 0 0\n");
         assertTrue(e.getMessage().contains("unsupported setting"), e.getMessage());
         e = fail("no data block here\n");
