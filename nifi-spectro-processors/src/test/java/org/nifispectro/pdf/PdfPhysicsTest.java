@@ -54,6 +54,8 @@ class PdfPhysicsTest {
         CrystalStructure s = CifStructureReader.defaults().readFirst(NI, "Ni.cif");
         assertEquals(4, s.size());
         assertEquals("Ni", s.type()[0]); // charges dropped by default
+        assertEquals("Ni4", s.cellFormula());
+        assertEquals(4 / Math.pow(3.52387, 3), s.numberDensity(), 1e-12);
         PdfParameters p = PdfParameters.diffpyDefaults().withR(0, 10, 0.001).withUiso(0.005);
         PdfResult r = PdfCalculator.of(p).calculate(s);
         // first peak at a / sqrt(2) = 2.4918 A
