@@ -68,17 +68,23 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         return t.substring(0, k);
     }
 
-    /** @return cell content as a Hill-order formula with occupancy-weighted counts, e.g. "Cl4 Na4" */
+    /**
+     * @return cell content as a Hill-order formula with occupancy-weighted counts, e.g. "Cl4 Na4"
+     *         (C first, then H, then alphabetical when carbon is present; alphabetical otherwise)
+     */
     public String cellFormula() {
-        Map<String, Double> count = new TreeMap<>((p, q) -> {
-            int rp = hillRank(p);
-            int rq = hillRank(q);
-            return rp != rq ? Integer.compare(rp, rq) : p.compareTo(q);
-        });
         boolean hasC = false;
         for (int i = 0; i < size(); i++) {
-            count.merge(element(i), occupancy[i], Double::sum);
             hasC |= element(i).equals("C");
+        }
+        final boolean carbon = hasC;
+        Map<String, Double> count = new TreeMap<>((p, q) -> {
+            int rp = carbon ? hillRank(p) : 2;
+            int rq = carbon ? hillRank(q) : 2;
+            return rp != rq ? Integer.compare(rp, rq) : p.compareTo(q);
+        });
+        for (int i = 0; i < size(); i++) {
+            count.merge(element(i), occupancy[i], Double::sum);
         }
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Double> e : count.entrySet()) {
@@ -95,7 +101,7 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
                 sb.append(String.format(java.util.Locale.ROOT, "%.4g", v));
             }
         }
-        return hasC ? sb.toString() : sb.toString();
+        return sb.toString();
     }
 
     private static int hillRank(String el) {
@@ -140,8 +146,11 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         double[] rl = lattice.reciprocalLengths();
         double[] cart = org.nifispectro.pdf.cif.CifStructureReader.cartesianU(new double[] {u, u, u, 0, 0, 0},
                 new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1}, a, rl);
+        // in an orthogonal cell the tensor is isotropic after all: keep the fast isotropic path
+        boolean isotropicTensor = Math.abs(cart[3]) + Math.abs(cart[4]) + Math.abs(cart[5]) < 1e-15
+                && Math.abs(cart[0] - cart[1]) < 1e-15 && Math.abs(cart[0] - cart[2]) < 1e-15;
         for (int i = 0; i < n; i++) {
-            if (diffpyAnisotropic[i]) {
+            if (diffpyAnisotropic[i] && !isotropicTensor) {
                 an[i] = true;
                 System.arraycopy(cart, 0, uc, 6 * i, 6);
                 ui[i] = (cart[0] + cart[1] + cart[2]) / 3;

@@ -37,7 +37,10 @@ import org.apache.commons.math3.transform.TransformType;
  * neighbouring bins, which keeps each pair's centroid exact) on a sub-grid of step &lt;= 0.001 A
  * per distinct msd, and each occupied bin then gets one Gaussian, evaluated by a
  * multiplicative recurrence (3 exp calls per peak). The binning error is of relative order
- * (h/sigma)^2/8 &lt; 1e-4. Anisotropic structures use the exact per-pair sum. Pairs are
+ * (h/sigma)^2/8 &lt; 1e-4. With anisotropic atoms (or many distinct U values) the pair
+ * msd is also split linearly between levels spaced 1 % of the smallest msd (a 2-D histogram,
+ * bins of 0.002 A), used when at most 64 levels cover the msd range (Gershgorin bounds);
+ * otherwise every pair is summed exactly. Pairs are
  * enumerated with exact per-axis translation bounds of the sphere (the cell basis is upper
  * triangular), so no distances outside the range are computed. Memory is O(atoms + grid);
  * time is bounded by {@link PdfLimits}.
@@ -56,7 +59,7 @@ public final class PdfCalculator {
     private static final double TOFWHM = 2 * Math.sqrt(2 * Math.log(2));
     private static final double GAUSS_NORM = 2 * Math.sqrt(Math.log(2) / Math.PI);
     private static final double FOUR_LN2 = 4 * Math.log(2);
-    /** Maximum number of distinct msd classes for the binned fast path. */
+    /** Maximum number of msd classes (isotropic) or msd levels (anisotropic) for the binned fast paths. */
     private static final int MAX_CLASSES = 64;
 
     private final PdfParameters p;
@@ -318,31 +321,56 @@ public final class PdfCalculator {
         }
         // msd classes for the binned path
         double[] uiso = s.uiso();
+        double[] uc = s.uCart();
         double[] distinct = Arrays.stream(uiso).distinct().sorted().toArray();
         int nu = distinct.length;
-        boolean useBins = binned && !anyAniso && nu * (nu + 1) / 2 <= MAX_CLASSES;
+        boolean useClasses = binned && !anyAniso && nu * (nu + 1) / 2 <= MAX_CLASSES;
         int[] cls = new int[n];
         for (int i = 0; i < n; i++) {
             cls[i] = Arrays.binarySearch(distinct, uiso[i]);
         }
+        // otherwise: msd grid (linear split between msd levels spaced 1 % of the smallest msd)
+        double msdLo = Double.MAX_VALUE;
+        double msdHi = 0;
+        for (int i = 0; i < n; i++) {
+            double lo = uiso[i];
+            double hi = uiso[i];
+            if (s.anisotropic()[i]) {
+                double[] ev = eigenvalues(uc, 6 * i);
+                lo = ev[0];
+                hi = ev[1];
+            }
+            msdLo = Math.min(msdLo, lo);
+            msdHi = Math.max(msdHi, hi);
+        }
+        msdLo *= 2;
+        msdHi *= 2;
+        double dmsd = 0.01 * msdLo;
+        int levels = msdLo > 0 ? (int) Math.ceil((msdHi - msdLo) / dmsd) + 2 : Integer.MAX_VALUE;
+        boolean useGrid = binned && !useClasses && levels <= MAX_CLASSES;
+        boolean useBins = useClasses || useGrid;
         double h = 0;
         int mult = 1;
         double[][] hist = null;
         if (useBins) {
-            mult = Math.max(1, (int) Math.ceil(peaks.dr / 0.001 - 1e-9));
+            mult = Math.max(1, (int) Math.ceil(peaks.dr / (useGrid ? 0.002 : 0.001) - 1e-9));
             h = peaks.dr / mult;
             int nb = (int) Math.ceil(rhi / h) + 3;
-            hist = new double[nu * nu][];
-            for (int a = 0; a < nu; a++) {
-                for (int b = a; b < nu; b++) {
-                    hist[a * nu + b] = new double[nb];
+            if (useClasses) {
+                hist = new double[nu * nu][];
+                for (int a = 0; a < nu; a++) {
+                    for (int b = a; b < nu; b++) {
+                        hist[a * nu + b] = new double[nb];
+                    }
                 }
+            } else {
+                hist = new double[levels][nb];
             }
         }
         double rlo2 = rlo * rlo;
         double rhi2 = rhi * rhi;
         double invh = useBins ? 1.0 / h : 0;
-        double[] uc = s.uCart();
+        double invdmsd = useGrid ? 1.0 / dmsd : 0;
         for (int i = 0; i < n; i++) {
             double xi = xyz[3 * i], yi = xyz[3 * i + 1], zi = xyz[3 * i + 2];
             for (int j = i; j < n; j++) {
@@ -356,7 +384,7 @@ public final class PdfCalculator {
                 fx -= Math.rint(fx);
                 fy -= Math.rint(fy);
                 fz -= Math.rint(fz);
-                double[] hh = useBins ? hist[Math.min(cls[i], cls[j]) * nu + Math.max(cls[i], cls[j])] : null;
+                double[] hh = useClasses ? hist[Math.min(cls[i], cls[j]) * nu + Math.max(cls[i], cls[j])] : null;
                 double msdIso = uiso[i] + uiso[j];
                 // z: cz * (fz + nz)
                 int nzlo = (int) Math.ceil(-rhi / m22 - fz);
@@ -397,12 +425,29 @@ public final class PdfCalculator {
                                 double t = pos - b;
                                 hh[b] += wpair * (1 - t);
                                 hh[b + 1] += wpair * t;
+                                continue;
+                            }
+                            double msd = msdIso;
+                            if (anyAniso) {
+                                msd = projected(uc, i, s.anisotropic()[i], uiso[i], cx, cy, cz, d2)
+                                        + projected(uc, j, s.anisotropic()[j], uiso[j], cx, cy, cz, d2);
+                            }
+                            if (useGrid) {
+                                double pos = d * invh;
+                                int b = (int) pos;
+                                double t = pos - b;
+                                double lv = (msd - msdLo) * invdmsd;
+                                int l = Math.max(0, Math.min(levels - 2, (int) lv));
+                                double tl = lv - l;
+                                double[] h0 = hist[l];
+                                double[] h1 = hist[l + 1];
+                                double w0 = wpair * (1 - tl);
+                                double w1 = wpair * tl;
+                                h0[b] += w0 * (1 - t);
+                                h0[b + 1] += w0 * t;
+                                h1[b] += w1 * (1 - t);
+                                h1[b + 1] += w1 * t;
                             } else {
-                                double msd = msdIso;
-                                if (anyAniso) {
-                                    msd = projected(uc, i, s.anisotropic()[i], uiso[i], cx, cy, cz, d2)
-                                            + projected(uc, j, s.anisotropic()[j], uiso[j], cx, cy, cz, d2);
-                                }
                                 peaks.add(d, msd, wpair);
                             }
                         }
@@ -410,7 +455,17 @@ public final class PdfCalculator {
                 }
             }
         }
-        if (useBins) {
+        if (useGrid) {
+            for (int l = 0; l < levels; l++) {
+                double[] hh = hist[l];
+                double msd = msdLo + l * dmsd;
+                for (int k = 0; k < hh.length; k++) {
+                    if (hh[k] != 0) {
+                        peaks.add(k * h, msd, hh[k]);
+                    }
+                }
+            }
+        } else if (useClasses) {
             for (int a = 0; a < nu; a++) {
                 for (int b = a; b < nu; b++) {
                     double[] hh = hist[a * nu + b];
@@ -423,6 +478,27 @@ public final class PdfCalculator {
                 }
             }
         }
+    }
+
+    /** Smallest and largest eigenvalue of the symmetric tensor (U11,U22,U33,U12,U13,U23) at offset o. */
+    static double[] eigenvalues(double[] u, int o) {
+        double a11 = u[o], a22 = u[o + 1], a33 = u[o + 2], a12 = u[o + 3], a13 = u[o + 4], a23 = u[o + 5];
+        double p1 = a12 * a12 + a13 * a13 + a23 * a23;
+        if (p1 == 0) {
+            return new double[] {Math.min(a11, Math.min(a22, a33)), Math.max(a11, Math.max(a22, a33))};
+        }
+        double q = (a11 + a22 + a33) / 3;
+        double p2 = (a11 - q) * (a11 - q) + (a22 - q) * (a22 - q) + (a33 - q) * (a33 - q) + 2 * p1;
+        double pp = Math.sqrt(p2 / 6);
+        double b11 = (a11 - q) / pp, b22 = (a22 - q) / pp, b33 = (a33 - q) / pp;
+        double b12 = a12 / pp, b13 = a13 / pp, b23 = a23 / pp;
+        double det = b11 * (b22 * b33 - b23 * b23) - b12 * (b12 * b33 - b23 * b13) + b13 * (b12 * b23 - b22 * b13);
+        double r = Math.max(-1, Math.min(1, det / 2));
+        double phi = Math.acos(r) / 3;
+        double l1 = q + 2 * pp * Math.cos(phi);
+        double l3 = q + 2 * pp * Math.cos(phi + 2 * Math.PI / 3);
+        // small safety margin for rounding
+        return new double[] {l3 - 1e-12, l1 + 1e-12};
     }
 
     private static double projected(double[] uc, int i, boolean aniso, double uiso, double x, double y, double z,

@@ -23,7 +23,8 @@ import org.nifispectro.pdf.Lattice;
  * <li>Symmetry: operators from {@code _space_group_symop_operation_xyz} or the legacy
  * {@code _symmetry_equiv_pos_as_xyz}; without them, from a Hall symbol
  * ({@code _space_group_name_Hall}, {@code _symmetry_space_group_name_Hall}), otherwise from the
- * Hermann-Mauguin symbol or International Tables number through {@link SpaceGroups}. Symbol
+ * Hermann-Mauguin symbol or International Tables number through {@link SpaceGroups} (530
+ * settings; symbols outside the table fail with "unsupported setting"). Symbol
  * names are reported from {@code _space_group_name_H-M_alt}, {@code _symmetry_space_group_name_H-M}.</li>
  * <li>Sites: {@code _atom_site_label}, {@code _atom_site_type_symbol} (with the label as
  * fallback), {@code _atom_site_fract_x/y/z}, {@code _atom_site_occupancy} ({@code ?} or
@@ -115,7 +116,7 @@ public final class CifStructureReader {
     /** Builds the full-cell structure of one data block. */
     public CrystalStructure read(CifBlock b) throws CifException {
         Lattice lat = lattice(b);
-        List<SymmetryOperation> ops = symmetry(b);
+        List<SymmetryOperation> ops = symmetry(b, lat);
         String sg = b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
                 "_space_group_name_H-M_ref", "_space_group_name_Hall", "_symmetry_space_group_name_Hall");
         Sites s = sites(b);
@@ -168,7 +169,7 @@ public final class CifStructureReader {
 
     // ---------------------------------------------------------------- symmetry
 
-    private static List<SymmetryOperation> symmetry(CifBlock b) throws CifException {
+    private static List<SymmetryOperation> symmetry(CifBlock b, Lattice lat) throws CifException {
         for (String tag : new String[] {"_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"}) {
             CifBlock.Item it = b.item(tag);
             if (it != null) {
@@ -202,7 +203,7 @@ public final class CifStructureReader {
                 "_space_group_name_H-M_ref");
         String num = b.firstValue("_space_group_IT_number", "_symmetry_Int_Tables_number");
         try {
-            List<SymmetryOperation> ops = SpaceGroups.operations(hall, hm, num);
+            List<SymmetryOperation> ops = SpaceGroups.operations(hall, hm, num, lat);
             if (ops != null) {
                 return ops;
             }
@@ -211,7 +212,6 @@ public final class CifStructureReader {
                     hall != null ? "_space_group_name_Hall" : "_symmetry_space_group_name_H-M");
         }
         if (hall == null && hm == null && num == null) {
-            // no symmetry information at all: P1, as DiffPy does for a CIF without space group tags
             throw new CifException(b.where() + ": no symmetry operators and no space group symbol "
                     + "(_space_group_symop_operation_xyz, _symmetry_equiv_pos_as_xyz, _space_group_name_Hall, "
                     + "_symmetry_space_group_name_H-M)", b.line(), "_symmetry_equiv_pos_as_xyz");

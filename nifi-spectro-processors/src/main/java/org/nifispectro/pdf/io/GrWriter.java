@@ -38,7 +38,7 @@ public final class GrWriter {
         }
         sb.append("\n#### start data\n#S 1\n#L r($\\AA$)  G($\\AA^{-2}$)\n");
         for (int i = 0; i < r.length; i++) {
-            sb.append(String.format(Locale.ROOT, "%.6g %.8g%n", r[i], g[i]));
+            sb.append(String.format(Locale.ROOT, "%.6g %.8g\n", r[i], g[i]));
         }
         out.write(sb.toString());
     }
