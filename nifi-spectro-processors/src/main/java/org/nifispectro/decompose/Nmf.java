@@ -29,8 +29,9 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  *   <li>Reported reconstruction error: {@code ||X - W H||_F} (scikit-learn's
  *       {@code reconstruction_err_}).</li>
  * </ul>
- * The two large products per iteration ({@code X H^T}, {@code X^T W}) run over row chunks in
- * parallel (common ForkJoinPool). X is held as float rows (4 bytes a value: 387,000 x 1024
+ * The two large products per iteration ({@code X H^T}, {@code X^T W}) share one pass over X
+ * (the W update of a row only needs that row of {@code X H^T}), over row chunks in parallel
+ * (common ForkJoinPool). X is held as float rows (4 bytes a value: 387,000 x 1024
  * fits in a 2 GB heap); all sums are double.
  *
  * <h2>Negative input</h2>
@@ -252,15 +253,12 @@ public final class Nmf {
         int iter = 0;
         boolean converged = false;
         for (iter = 1; iter <= o.maxIter(); iter++) {
-            double violation = 0;
-            // W update: needs HHt (k x k) and X Ht (n x k)
-            double[] hht = gram(ht, m, k);
-            double[] xht = xTimes(x, ht, k);
-            violation += cdUpdate(w, n, k, hht, xht);
+            // one pass over X: W rows updated from HHt and X Ht, then X^T W and W^T W accumulated
+            // with the new W rows while the X row is in cache
+            Pass p = fusedWPass(x, w, ht, k);
+            double violation = p.violation;
             // H update: needs WtW (k x k) and X^T W (m x k)
-            double[] wtw = gram(w, n, k);
-            double[] xtw = xtTimes(x, w, k);
-            violation += cdUpdate(ht, m, k, wtw, xtw);
+            violation += cdUpdate(ht, m, k, p.wtw, p.xtw);
             if (iter == 1) {
                 violationInit = violation;
             }
@@ -306,6 +304,91 @@ public final class Nmf {
         if (o.init() == null || o.negativeRule() == null) {
             throw new IllegalArgumentException("NMF init and negative-value rule must be set");
         }
+    }
+
+    private record Pass(double violation, double[] xtw, double[] wtw) {
+    }
+
+    /**
+     * W half-iteration fused with the products the H half-iteration needs. Row i of W depends
+     * only on row i of X H^T, so rows are updated chunk by chunk (same arithmetic as
+     * scikit-learn's sweep over all rows), and X^T W, W^T W use the updated rows.
+     */
+    private static Pass fusedWPass(float[][] x, double[] w, double[] ht, int k) {
+        final int n = x.length, m = x[0].length;
+        final double[] hht = gram(ht, m, k);
+        final double[][] h = new double[k][m];
+        for (int j = 0; j < m; j++) {
+            for (int t = 0; t < k; t++) {
+                h[t][j] = ht[j * k + t];
+            }
+        }
+        final int chunk = ROW_CHUNK * 4;
+        int chunks = (n + chunk - 1) / chunk;
+        Object[] parts = IntStream.range(0, chunks).parallel().mapToObj(ch -> {
+            double viol = 0;
+            double[][] xtw = new double[k][m];
+            double[] wtw = new double[k * k];
+            double[] xh = new double[k];
+            for (int i = ch * chunk, e = Math.min(n, i + chunk); i < e; i++) {
+                float[] row = x[i];
+                for (int t = 0; t < k; t++) {
+                    xh[t] = dot(row, h[t], m);
+                }
+                int o = i * k;
+                for (int t = 0; t < k; t++) {
+                    double grad = -xh[t];
+                    int go = t * k;
+                    for (int r = 0; r < k; r++) {
+                        grad += hht[go + r] * w[o + r];
+                    }
+                    double cur = w[o + t];
+                    double pg = cur == 0 ? Math.min(0, grad) : grad;
+                    viol += Math.abs(pg);
+                    double hess = hht[go + t];
+                    if (hess != 0) {
+                        w[o + t] = Math.max(cur - grad / hess, 0);
+                    }
+                }
+                for (int t = 0; t < k; t++) {
+                    double v = w[o + t];
+                    if (v == 0) {
+                        continue;
+                    }
+                    for (int r = t; r < k; r++) {
+                        wtw[t * k + r] += v * w[o + r];
+                    }
+                    double[] p = xtw[t];
+                    for (int j = 0; j < m; j++) {
+                        p[j] += v * row[j];
+                    }
+                }
+            }
+            return new Object[] {viol, xtw, wtw};
+        }).toArray();
+        double viol = 0;
+        double[] xtwFlat = new double[m * k];
+        double[] wtw = new double[k * k];
+        for (Object o : parts) {
+            Object[] a = (Object[]) o;
+            viol += (Double) a[0];
+            double[][] xtw = (double[][]) a[1];
+            for (int t = 0; t < k; t++) {
+                for (int j = 0; j < m; j++) {
+                    xtwFlat[j * k + t] += xtw[t][j];
+                }
+            }
+            double[] g = (double[]) a[2];
+            for (int q = 0; q < k * k; q++) {
+                wtw[q] += g[q];
+            }
+        }
+        for (int t = 0; t < k; t++) {
+            for (int r = 0; r < t; r++) {
+                wtw[t * k + r] = wtw[r * k + t];
+            }
+        }
+        return new Pass(viol, xtwFlat, wtw);
     }
 
     /** Coordinate-descent sweep over all rows of a (rows x k, row-major); returns the violation. */
