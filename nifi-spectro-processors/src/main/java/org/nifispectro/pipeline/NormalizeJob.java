@@ -461,9 +461,18 @@ public final class NormalizeJob {
                 float[] e0W = e0;
                 float[] stepW = step;
                 float[] noiseW = noise;
+                int w0 = s.windowStart();
+                boolean anyBad = slab.nonFiniteCount() > 0;
                 parallel.forRange(n, MIN_CHUNK_PIXELS, (part, from, to) -> {
                     s.normalize(d, from * nE, to - from, normW, from * nw, e0W, stepW, noiseW, from);
                     for (int p = from; p < to; p++) {
+                        // StackNormalizer only sees NaN/Inf inside its fit ranges; a pixel with one anywhere in
+                        // the window has no trustworthy result there
+                        if (anyBad && !allFinite(d, p * nE + w0, nw)) {
+                            stepW[p] = Float.NaN;
+                            noiseW[p] = Float.NaN;
+                            Arrays.fill(normW, p * nw, (p + 1) * nw, Float.NaN);
+                        }
                         if (!Float.isFinite(stepW[p])) {
                             e0W[p] = Float.NaN;
                         }
