@@ -197,7 +197,7 @@ public class RejectLowSNR extends AbstractProcessor {
         a.put(ATTR_KEPT, Long.toString(r.kept()));
         a.put(ATTR_REJECTED, Long.toString(r.rejected()));
         a.put(ATTR_REJECTED_FRACTION, String.format(Locale.ROOT, "%.6f", r.rejectedFraction()));
-        a.put(ATTR_THRESHOLD, NormalizeSpectra.num(r.threshold()));
+        a.put(ATTR_THRESHOLD, java.math.BigDecimal.valueOf(r.threshold()).stripTrailingZeros().toPlainString());
         for (RejectJob.WindowSnr w : r.windows()) {
             a.put("snr." + w.label() + ".median", NormalizeSpectra.num(w.snrMedian()));
         }
