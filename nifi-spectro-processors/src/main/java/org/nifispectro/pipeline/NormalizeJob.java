@@ -155,9 +155,20 @@ public final class NormalizeJob {
      * @param nonFinitePixels  pixels with at least one NaN/Inf value (left out of the mean spectrum)
      * @param slabRows         image rows per slab used
      * @param heapEstimateBytes estimated peak heap of the run (see {@link #heapBytes})
+     * @param seconds          wall time of pass 1 (mean spectrum), and in pass 2 of reading slabs, normalizing
+     *                         and writing (for benchmarks and logs)
      */
     public record Result(StackInfo stack, List<WindowSummary> windows, long nonFinitePixels, int slabRows,
-                         long heapEstimateBytes) {
+                         long heapEstimateBytes, Seconds seconds) {
+    }
+
+    /** Where the time went. */
+    public record Seconds(double meanSpectrum, double create, double read, double normalize, double write, double finish) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "mean spectrum %.2f s, create output %.2f s, read %.2f s, normalize %.2f s,"
+                    + " write %.2f s, finish %.2f s", meanSpectrum, create, read, normalize, write, finish);
+        }
     }
 
     /**
@@ -186,7 +197,9 @@ public final class NormalizeJob {
             long heap = heapBytes(reader, info, counts, rows, parallel.threads());
 
             // pass 1: mean spectrum of the finite pixels
+            long t0 = System.nanoTime();
             MeanSpectrum mean = meanSpectrum(reader, info, rows, parallel);
+            double meanSeconds = (System.nanoTime() - t0) / 1e9;
             long npix = info.pixels();
             if (mean.finitePixels == 0 || mean.nonFinitePixels > config.maxNonFiniteFraction() * npix) {
                 throw PipelineException.input(String.format(Locale.ROOT,
@@ -208,12 +221,17 @@ public final class NormalizeJob {
                 }
             }
 
+            long t1 = System.nanoTime();
             StackWriter writer = builder(info, windows, normalizers, reader, step).write(output);
+            double createSeconds = (System.nanoTime() - t1) / 1e9;
             Maps maps;
             boolean complete = false;
+            double finishSeconds;
             try {
                 maps = normalizeAll(reader, writer, info, normalizers, windows, rows, parallel);
+                long t2 = System.nanoTime();
                 writer.close();
+                finishSeconds = (System.nanoTime() - t2) / 1e9;
                 complete = true;
             } finally {
                 if (!complete) {
@@ -231,7 +249,9 @@ public final class NormalizeJob {
                 }
                 summaries.add(s);
             }
-            return new Result(info, List.copyOf(summaries), mean.nonFinitePixels, rows, heap);
+            return new Result(info, List.copyOf(summaries), mean.nonFinitePixels, rows, heap,
+                    new Seconds(meanSeconds, createSeconds, maps.nanos[0] / 1e9, maps.nanos[1] / 1e9, maps.nanos[2] / 1e9,
+                            finishSeconds));
         }
     }
 
@@ -424,6 +444,8 @@ public final class NormalizeJob {
         float[][] e0;
         float[][] step;
         float[][] noise;
+        /** read, normalize, write. */
+        final long[] nanos = new long[3];
     }
 
     private static Maps normalizeAll(StackReader reader, StackWriter writer, StackInfo info, StackNormalizer[] sn,
@@ -451,9 +473,12 @@ public final class NormalizeJob {
                     norm[w] = new float[n * sn[w].windowLength()];
                 }
             }
+            long t = System.nanoTime();
             Slab slab = reader.readSlab(y, r);
             float[] d = slab.data();
+            maps.nanos[0] += System.nanoTime() - t;
             for (int w = 0; w < k; w++) {
+                t = System.nanoTime();
                 StackNormalizer s = sn[w];
                 int nE = s.gridLength();
                 int nw = s.windowLength();
@@ -479,6 +504,8 @@ public final class NormalizeJob {
                     }
                 });
                 String l = windows.get(w).label();
+                long t2 = System.nanoTime();
+                maps.nanos[1] += t2 - t;
                 writer.writeStackRows(NormalizedStackLayout.norm(l), y, r, normW);
                 writer.writeMapRows(NormalizedStackLayout.e0(l), y, r, e0);
                 writer.writeMapRows(NormalizedStackLayout.edgeStep(l), y, r, step);
@@ -486,6 +513,7 @@ public final class NormalizeJob {
                 System.arraycopy(e0, 0, maps.e0[w], y * nx, n);
                 System.arraycopy(step, 0, maps.step[w], y * nx, n);
                 System.arraycopy(noise, 0, maps.noise[w], y * nx, n);
+                maps.nanos[2] += System.nanoTime() - t2;
             }
         }
         return maps;

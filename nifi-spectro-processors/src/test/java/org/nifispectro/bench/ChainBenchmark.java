@@ -36,6 +36,7 @@ public final class ChainBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/nifi-spectro-bench");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         Files.createDirectories(dir);
         Path stack = dir.resolve("seed_scale_602x643x1024.h5");
         if (!Files.exists(stack)) {
@@ -48,24 +49,34 @@ public final class ChainBenchmark {
         NormalizeJob.Config cfg = NormalizeJob.Config.defaults()
                 .withWindows(EdgeWindow.parseList("L3:6000-6660, L2:6600-7023"))
                 .withMemoryBudget(1_000_000_000L).withThreads(threads);
-        for (int run = 1; run <= 2; run++) {
+        for (int run = 1; run <= runs; run++) {
             resetPeaks();
+            long cpu0 = cpu();
             long t0 = System.nanoTime();
             NormalizeJob.Result r = NormalizeJob.run(stack, StackOptions.DEFAULT, norm, cfg, null);
             double tn = secs(t0);
             long heapN = peakHeap();
+            double cpuN = (cpu() - cpu0) / 1e9;
+            cpu0 = cpu();
             resetPeaks();
             long t1 = System.nanoTime();
             RejectJob.Result rj = RejectJob.run(norm, snr, new RejectJob.Config(10, RejectJob.WindowRule.ALL, 1_000_000_000L), null);
             double tr = secs(t1);
             long heapR = peakHeap();
-            System.out.printf(Locale.ROOT, "run %d: NormalizeSpectra %.2f s (slab %d rows, est. heap %.0f MB, peak heap %.0f MB);"
-                            + " RejectLowSNR %.2f s (peak heap %.0f MB); kept %d, rejected %d; L3 e0 median %.2f eV, L2 %.2f eV;"
+            double cpuR = (cpu() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "run %d: NormalizeSpectra %.2f s wall, %.2f s CPU [%s] (slab %d rows, est. heap %.0f MB, peak heap %.0f MB);"
+                            + " RejectLowSNR %.2f s wall, %.2f s CPU (peak heap %.0f MB); kept %d, rejected %d; L3 e0 median %.2f eV, L2 %.2f eV;"
                             + " threads %d, Xmx %.0f MB%n",
-                    run, tn, r.slabRows(), r.heapEstimateBytes() / 1e6, heapN / 1e6, tr, heapR / 1e6, rj.kept(), rj.rejected(),
+                    run, tn, cpuN, r.seconds(), r.slabRows(), r.heapEstimateBytes() / 1e6, heapN / 1e6, tr, cpuR, heapR / 1e6, rj.kept(), rj.rejected(),
                     r.windows().get(0).e0Median(), r.windows().get(1).e0Median(), threads,
                     Runtime.getRuntime().maxMemory() / 1e6);
         }
+    }
+
+    /** CPU time of the whole process (all threads, incl. GC), ns. */
+    private static long cpu() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean s ? s.getProcessCpuTime() : 0;
     }
 
     private static double secs(long t0) {

@@ -9,8 +9,9 @@ import io.jhdf.api.WritableGroup;
 import org.nifispectro.xas.RefData;
 
 /**
- * Small stacks made from real end-member spectra (Larch reference spectra copied to
- * src/test/resources/xas/reference, see SOURCES.md there) with known e0 and edge step.
+ * Small stacks made from real end-member spectra with known e0 and edge step: the measured spectra and
+ * Larch 0.9.58 pre_edge results in src/test/resources/xas/reference (made by make_reference.py there
+ * from xraylarch's example data, MIT; see shared/data/MANIFEST.md, xas/reference).
  *
  * <p>The two-edge scan puts the Ce L3 spectrum of CeO2 ({@code ceo2_ce_L3}, 5453-6152 eV) and the Fe K
  * XANES {@code fexanes_a} (7032-7356 eV) on one energy axis, like the Nd L3 and L2 edges of one
