@@ -35,7 +35,7 @@ import org.nifispectro.xas.StackNormalizer;
  * parameters", which makes the per-pixel fits linear least squares with one precomputed
  * pseudo-inverse.</li>
  * <li>Pass 2: each slab is normalized per window (its pixels split over the worker threads; the
- * normalizer is immutable) and written in place into the output: the normalized stack (window energies
+ * normalizer is immutable; with more than one thread the next slab is read meanwhile) and written in place into the output: the normalized stack (window energies
  * only), the e0, edge-step and pre-edge-noise maps.</li>
  * </ol>
  * A pixel with a NaN/Inf value, a flat spectrum or an edge step below float32 resolution gets NaN
@@ -282,7 +282,8 @@ public final class NormalizeJob {
 
     /**
      * Estimated peak heap (bytes) of a run with slabs of {@code rows} rows: the reader's slab
-     * transient ({@link StackReader#slabBytes}), the normalized output and the per-slab maps of every
+     * transient ({@link StackReader#slabBytes}), with more than one thread the previous slab (the next
+     * one is read while it is normalized, see {@link SlabPrefetch}), the normalized output and the per-slab maps of every
      * window, the writer's row buffer, the whole-image e0, edge-step and pre-edge-noise maps kept for
      * the statistics (plus one copy while taking a median), the writer's placeholder row references, and the
      * per-thread partial sums of pass 1.
@@ -295,7 +296,8 @@ public final class NormalizeJob {
             sumWin += c;
         }
         int k = windowEnergies.length;
-        long perSlab = reader.slabBytes(rows) + px * sumWin * 4L + px * 3L * k * 4L + px * 4L;
+        long prefetched = threads > 1 ? px * info.nE() * 4L : 0; // the slab worked on while the next is read
+        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 3L * k * 4L + px * 4L;
         long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
                 + info.nE() * 32L;
         return perSlab + fixed;
@@ -337,10 +339,10 @@ public final class NormalizeJob {
         long[] bad = new long[threads];
         long[] firstBad = new long[threads];
         Arrays.fill(firstBad, Long.MAX_VALUE);
-        for (int y = 0; y < info.ny(); y += rows) {
-            Slab slab = reader.readSlab(y, Math.min(rows, info.ny() - y));
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, threads > 1)) {
+          for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
             float[] d = slab.data();
-            long pixelBase = (long) y * info.nx();
+            long pixelBase = (long) slab.y0() * info.nx();
             boolean anyBad = slab.nonFiniteCount() > 0;
             int n = slab.pixels();
             parallel.forRange(n, MIN_CHUNK_PIXELS, (t, from, to) -> {
@@ -358,6 +360,7 @@ public final class NormalizeJob {
                     finite[t]++;
                 }
             });
+          }
         }
         MeanSpectrum m = new MeanSpectrum();
         m.mu = new double[nE];
@@ -462,8 +465,12 @@ public final class NormalizeJob {
         float[] e0 = null;
         float[] step = null;
         float[] noise = null;
-        for (int y = 0; y < info.ny(); y += rows) {
-            int r = Math.min(rows, info.ny() - y);
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
+          long t = System.nanoTime();
+          for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+            maps.nanos[0] += System.nanoTime() - t;
+            int y = slab.y0();
+            int r = slab.rows();
             int n = r * nx;
             if (e0 == null || e0.length != n) { // first slab, and once more for a shorter last slab
                 e0 = new float[n];
@@ -473,10 +480,7 @@ public final class NormalizeJob {
                     norm[w] = new float[n * sn[w].windowLength()];
                 }
             }
-            long t = System.nanoTime();
-            Slab slab = reader.readSlab(y, r);
             float[] d = slab.data();
-            maps.nanos[0] += System.nanoTime() - t;
             for (int w = 0; w < k; w++) {
                 t = System.nanoTime();
                 StackNormalizer s = sn[w];
@@ -515,6 +519,8 @@ public final class NormalizeJob {
                 System.arraycopy(noise, 0, maps.noise[w], y * nx, n);
                 maps.nanos[2] += System.nanoTime() - t2;
             }
+            t = System.nanoTime();
+          }
         }
         return maps;
     }

@@ -226,12 +226,11 @@ public final class RejectJob {
             boolean complete = false;
             try {
                 for (int w = 0; w < k; w++) {
-                    StackReader r = readers.get(w);
                     String group = NormalizedStackLayout.norm(labels.get(w));
-                    for (int y = 0; y < ny; y += rows) {
-                        int n = Math.min(rows, ny - y);
-                        Slab slab = r.readSlab(y, n);
-                        writer.writeStackRows(group, y, n, slab.data());
+                    try (SlabPrefetch slabs = new SlabPrefetch(readers.get(w), rows, true)) {
+                        for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                            writer.writeStackRows(group, slab.y0(), slab.rows(), slab.data());
+                        }
                     }
                 }
                 writer.close();
@@ -270,12 +269,13 @@ public final class RejectJob {
 
     /**
      * Estimated peak heap: per window the e0, edge-step, pre-edge-noise and SNR maps twice (ours and
-     * the writer's copy) plus the mask twice, the transient of reading one map, and one slab of the
-     * widest normalized stack with the writer's row buffer.
+     * the writer's copy) plus the mask twice, the transient of reading one map, and two slabs of the
+     * widest normalized stack (one written while the next is read) with the writer's row buffer.
      */
     static long heapBytes(StackReader widest, int windows, long npix, int nx, int rows) {
         long maps = npix * 4L * (4L * windows * 2 + 2 + 2);
-        return maps + widest.slabBytes(rows) + (long) rows * nx * 4L;
+        long prefetched = (long) rows * nx * widest.info().nE() * 4L; // slab being written while the next is read
+        return maps + widest.slabBytes(rows) + prefetched + (long) rows * nx * 4L;
     }
 
     private static int slabRows(StackReader widest, int windows, long npix, int nx, long budget, String name)
