@@ -25,6 +25,25 @@ public class InputException extends Exception {
         return new InputException(message, where, "limit", null);
     }
 
+    /**
+     * A stack file problem found by {@link org.nifispectro.io.stack.StackReader}: where = file, dataset and
+     * index; an exceeded memory budget is of kind "limit".
+     */
+    public static InputException fromStack(org.nifispectro.io.stack.StackFormatException e) {
+        StringBuilder where = new StringBuilder();
+        if (e.file() != null) {
+            where.append("file ").append(e.file());
+        }
+        if (e.datasetPath() != null) {
+            where.append(where.length() == 0 ? "" : ", ").append("dataset ").append(e.datasetPath());
+        }
+        if (e.index() >= 0) {
+            where.append(where.length() == 0 ? "" : ", ").append("index ").append(e.index());
+        }
+        boolean limit = e.problem() == org.nifispectro.io.stack.StackFormatException.Problem.OVER_BUDGET;
+        return new InputException(e.getMessage(), where.toString(), limit ? "limit" : "input", e);
+    }
+
     public String where() {
         return where;
     }

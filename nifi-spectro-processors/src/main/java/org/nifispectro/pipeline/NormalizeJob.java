@@ -1,0 +1,563 @@
+package org.nifispectro.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import org.nifispectro.io.stack.ProcessStep;
+import org.nifispectro.io.stack.Slab;
+import org.nifispectro.io.stack.StackFormatException;
+import org.nifispectro.io.stack.StackInfo;
+import org.nifispectro.io.stack.StackOptions;
+import org.nifispectro.io.stack.StackReader;
+import org.nifispectro.io.stack.StackWriter;
+import org.nifispectro.xas.PreEdgeNormalization;
+import org.nifispectro.xas.StackNormalizer;
+
+/**
+ * Normalizes every pixel spectrum of an HDF5 stack, edge window by edge window, in two passes over
+ * the file, holding one slab of image rows at a time.
+ *
+ * <h2>Algorithm</h2>
+ * <ol>
+ * <li>Open the stack ({@link StackReader}: layout, energy unit and axis order detected or given) and
+ * check every edge window holds at least 7 energies.</li>
+ * <li>Estimate the heap the run needs for one image row; refuse ("needs X, budget Y") if even that
+ * exceeds the budget, else take the tallest slab that fits (see {@link #heapBytes}).</li>
+ * <li>Pass 1: the mean spectrum over all pixels whose spectrum is finite at every energy; pixels with a
+ * NaN or infinite value are counted (more than the allowed fraction is refused).</li>
+ * <li>Per window, Larch's {@code pre_edge} rules on the mean spectrum give the reference e0 and the
+ * fit ranges pre1, pre2, norm1, norm2, nnorm ({@link StackNormalizer#prepareFromMean}); these are
+ * then fixed for all pixels, as Athena/Larch users do when they "set all groups to the same
+ * parameters", which makes the per-pixel fits linear least squares with one precomputed
+ * pseudo-inverse.</li>
+ * <li>Pass 2: each slab is normalized per window (its pixels split over the worker threads; the
+ * normalizer is immutable; with more than one thread the next slab is read meanwhile) and written in place into the output: the normalized stack (window energies
+ * only), the e0, edge-step and pre-edge-noise maps.</li>
+ * </ol>
+ * A pixel with a NaN/Inf value, a flat spectrum or an edge step below float32 resolution gets NaN
+ * for norm, edge step, pre-edge noise and e0 in that window (RejectLowSNR rejects it); a window in
+ * which no pixel has an edge is refused, so a wrong window is not mistaken for an empty sample.
+ *
+ * <h2>Output</h2> A NeXus file laid out as {@link NormalizedStackLayout} says, with the input's
+ * processing history followed by the given step. The file is complete when {@link #run} returns;
+ * on an exception it is incomplete and must be deleted by the caller.
+ *
+ * <h2>References</h2>
+ * <ul>
+ * <li>Larch {@code pre_edge} (xraylarch {@code larch/xafs/pre_edge.py}): e0 from the derivative
+ * maximum, pre1/pre2/norm1/norm2/nnorm defaults.</li>
+ * <li>J. Duan et al., "Identification of chemical phases in spectro-microscopy data by DBSCAN",
+ * Sci. Rep. 6 (2016) 34406: every pixel of the Nd L3 and L2 edges normalized separately before
+ * clustering.</li>
+ * </ul>
+ */
+public final class NormalizeJob {
+
+    /** Fewest energies a window (and the stack) must hold: Larch's pre_edge minimum. */
+    public static final int MIN_ENERGIES = 7;
+
+    private static final int MIN_CHUNK_PIXELS = 256;
+
+    private NormalizeJob() {
+    }
+
+    /**
+     * What to do.
+     *
+     * @param windows                 edge windows (at least one; {@link EdgeWindow#wholeScan()} for the whole scan)
+     * @param params                  Larch parameters; NaN / -1 = automatic (e0 and step must be automatic)
+     * @param e0SearchEv              half-width (eV) around the reference e0 in which each pixel's e0 is
+     *                                searched; NaN = the whole window
+     * @param memoryBudgetBytes       heap the run may use
+     * @param maxNonFiniteFraction    largest fraction (0..1) of pixels with a NaN/Inf value accepted
+     * @param threads                 worker threads for the per-pixel work (1 = the caller only)
+     */
+    public record Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
+                         long memoryBudgetBytes, double maxNonFiniteFraction, int threads) {
+        public Config {
+            if (windows == null || windows.isEmpty()) {
+                throw new IllegalArgumentException("at least one edge window is needed");
+            }
+            windows = List.copyOf(windows);
+            if (params == null) {
+                params = PreEdgeNormalization.Params.defaults();
+            }
+            if (!Double.isNaN(params.e0()) || !Double.isNaN(params.step())) {
+                throw new IllegalArgumentException("e0 and step are found per pixel; they must not be fixed");
+            }
+            if (memoryBudgetBytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be positive, got " + memoryBudgetBytes);
+            }
+            if (!(maxNonFiniteFraction >= 0 && maxNonFiniteFraction <= 1)) {
+                throw new IllegalArgumentException("allowed non-finite pixel fraction must be in [0, 1], got "
+                        + maxNonFiniteFraction);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        /** Whole scan, Larch defaults, 1 GB, 10 % non-finite pixels, 2 threads. */
+        public static Config defaults() {
+            return new Config(List.of(EdgeWindow.wholeScan()), PreEdgeNormalization.Params.defaults(), Double.NaN,
+                    1_000_000_000L, 0.10, 2);
+        }
+
+        public Config withWindows(List<EdgeWindow> w) {
+            return new Config(w, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads);
+        }
+
+        public Config withParams(PreEdgeNormalization.Params p) {
+            return new Config(windows, p, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads);
+        }
+
+        public Config withMemoryBudget(long bytes) {
+            return new Config(windows, params, e0SearchEv, bytes, maxNonFiniteFraction, threads);
+        }
+
+        public Config withMaxNonFiniteFraction(double f) {
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, f, threads);
+        }
+
+        public Config withThreads(int n) {
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, n);
+        }
+
+        public Config withE0Search(double ev) {
+            return new Config(windows, params, ev, memoryBudgetBytes, maxNonFiniteFraction, threads);
+        }
+    }
+
+    /**
+     * Per-window result.
+     *
+     * @param window         the window as configured
+     * @param energies       number of stack energies inside it
+     * @param e0Reference    e0 of the mean spectrum (eV)
+     * @param pre1           fit ranges used (eV relative to e0Reference) and polynomial degree
+     * @param pixelsWithEdge pixels with a finite edge step
+     * @param e0Min          smallest, largest and median per-pixel e0 over pixels with an edge (eV)
+     * @param edgeStepMedian median edge step over pixels with an edge
+     * @param preEdgeNoiseMedian median pre-edge noise over pixels with an edge
+     */
+    public record WindowSummary(EdgeWindow window, int energies, double e0Reference, double pre1, double pre2,
+                                double norm1, double norm2, int nnorm, long pixelsWithEdge, double e0Min, double e0Max,
+                                double e0Median, double edgeStepMedian, double preEdgeNoiseMedian) {
+    }
+
+    /**
+     * @param stack            what the reader found
+     * @param windows          one summary per window, in order
+     * @param nonFinitePixels  pixels with at least one NaN/Inf value (left out of the mean spectrum)
+     * @param slabRows         image rows per slab used
+     * @param heapEstimateBytes estimated peak heap of the run (see {@link #heapBytes})
+     * @param seconds          wall time of pass 1 (mean spectrum), and in pass 2 of reading slabs, normalizing
+     *                         and writing (for benchmarks and logs)
+     */
+    public record Result(StackInfo stack, List<WindowSummary> windows, long nonFinitePixels, int slabRows,
+                         long heapEstimateBytes, Seconds seconds) {
+    }
+
+    /** Where the time went. */
+    public record Seconds(double meanSpectrum, double create, double read, double normalize, double write, double finish) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "mean spectrum %.2f s, create output %.2f s, read %.2f s, normalize %.2f s,"
+                    + " write %.2f s, finish %.2f s", meanSpectrum, create, read, normalize, write, finish);
+        }
+    }
+
+    /**
+     * Normalizes {@code input} into a new file {@code output}.
+     *
+     * @param options how to find the stack in the file (the minimum energy count is raised to
+     *                {@value #MIN_ENERGIES})
+     * @param step    this run's history step (appended after the input's history)
+     * @throws StackFormatException if the file is not a usable stack, or over budget
+     *                              ({@link StackFormatException.Problem#OVER_BUDGET})
+     * @throws PipelineException    if a window, the non-finite pixels or the edges make normalization
+     *                              impossible
+     * @throws IOException          if the output cannot be written
+     */
+    public static Result run(Path input, StackOptions options, Path output, Config config, ProcessStep step)
+            throws StackFormatException, PipelineException, IOException {
+        StackOptions opts = options.minEnergies() >= MIN_ENERGIES ? options : options.withMinEnergies(MIN_ENERGIES);
+        try (StackReader reader = StackReader.open(input, opts); Parallel parallel = new Parallel(config.threads())) {
+            StackInfo info = reader.info();
+            double[] energy = info.energiesEv();
+            String where = "file " + info.fileName() + ", dataset " + info.dataPath();
+            List<EdgeWindow> windows = config.windows();
+            int[] counts = checkWindows(windows, energy);
+
+            int rows = slabRows(reader, info, counts, config.memoryBudgetBytes(), parallel.threads());
+            long heap = heapBytes(reader, info, counts, rows, parallel.threads());
+
+            // pass 1: mean spectrum of the finite pixels
+            long t0 = System.nanoTime();
+            MeanSpectrum mean = meanSpectrum(reader, info, rows, parallel);
+            double meanSeconds = (System.nanoTime() - t0) / 1e9;
+            long npix = info.pixels();
+            if (mean.finitePixels == 0 || mean.nonFinitePixels > config.maxNonFiniteFraction() * npix) {
+                throw PipelineException.input(String.format(Locale.ROOT,
+                        "%d of %d pixels (%.1f %%) hold NaN or infinite values, more than the %.1f %% allowed;"
+                                + " first at pixel (y=%d, x=%d)", mean.nonFinitePixels, npix,
+                        100.0 * mean.nonFinitePixels / npix, 100.0 * config.maxNonFiniteFraction(),
+                        mean.firstBad / info.nx(), mean.firstBad % info.nx()), where);
+            }
+
+            StackNormalizer[] normalizers = new StackNormalizer[windows.size()];
+            for (int k = 0; k < windows.size(); k++) {
+                EdgeWindow w = windows.get(k);
+                try {
+                    normalizers[k] = StackNormalizer.prepareFromMean(energy, mean.mu, w.emin(), w.emax(), config.params(),
+                            config.e0SearchEv());
+                } catch (IllegalArgumentException e) {
+                    throw PipelineException.input("edge window " + w + " cannot be normalized from the mean spectrum: "
+                            + e.getMessage(), "Edge Windows: " + w.label() + " (" + where + ")", e);
+                }
+            }
+
+            long t1 = System.nanoTime();
+            StackWriter writer = builder(info, windows, normalizers, reader, step).write(output);
+            double createSeconds = (System.nanoTime() - t1) / 1e9;
+            Maps maps;
+            boolean complete = false;
+            double finishSeconds;
+            try {
+                maps = normalizeAll(reader, writer, info, normalizers, windows, rows, parallel);
+                long t2 = System.nanoTime();
+                writer.close();
+                finishSeconds = (System.nanoTime() - t2) / 1e9;
+                complete = true;
+            } finally {
+                if (!complete) {
+                    closeQuietly(writer);
+                }
+            }
+            List<WindowSummary> summaries = new ArrayList<>();
+            for (int k = 0; k < windows.size(); k++) {
+                WindowSummary s = summarize(windows.get(k), counts[k], normalizers[k], maps.e0[k], maps.step[k],
+                        maps.noise[k]);
+                if (s.pixelsWithEdge() == 0) {
+                    throw PipelineException.input("no pixel has an absorption edge in edge window " + windows.get(k)
+                            + " (every edge step is zero, NaN or below float resolution); check the window",
+                            "Edge Windows: " + windows.get(k).label() + " (" + where + ")");
+                }
+                summaries.add(s);
+            }
+            return new Result(info, List.copyOf(summaries), mean.nonFinitePixels, rows, heap,
+                    new Seconds(meanSeconds, createSeconds, maps.nanos[0] / 1e9, maps.nanos[1] / 1e9, maps.nanos[2] / 1e9,
+                            finishSeconds));
+        }
+    }
+
+    private static void closeQuietly(StackWriter writer) {
+        try {
+            writer.close();
+        } catch (IOException | RuntimeException ignored) {
+            // the output is incomplete anyway; the caller deletes it and reports the first problem
+        }
+    }
+
+    // ------------------------------------------------------------------ windows and memory
+
+    private static int[] checkWindows(List<EdgeWindow> windows, double[] energy) throws PipelineException {
+        int[] counts = new int[windows.size()];
+        for (int k = 0; k < counts.length; k++) {
+            EdgeWindow w = windows.get(k);
+            counts[k] = w.count(energy);
+            if (counts[k] < MIN_ENERGIES) {
+                throw PipelineException.input(String.format(Locale.ROOT,
+                        "edge window %s holds %d of the %d stack energies (%.2f-%.2f eV); at least %d are needed",
+                        w, counts[k], energy.length, energy[0], energy[energy.length - 1], MIN_ENERGIES),
+                        "Edge Windows: " + w.label());
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Estimated peak heap (bytes) of a run with slabs of {@code rows} rows: the reader's slab
+     * transient ({@link StackReader#slabBytes}), with more than one thread the previous slab (the next
+     * one is read while it is normalized, see {@link SlabPrefetch}), the normalized output and the per-slab maps of every
+     * window, the writer's row buffer, the whole-image e0, edge-step and pre-edge-noise maps kept for
+     * the statistics (plus one copy while taking a median), the writer's placeholder row references, and the
+     * per-thread partial sums of pass 1.
+     */
+    public static long heapBytes(StackReader reader, StackInfo info, int[] windowEnergies, int rows, int threads) {
+        long px = (long) rows * info.nx();
+        long npix = info.pixels();
+        long sumWin = 0;
+        for (int c : windowEnergies) {
+            sumWin += c;
+        }
+        int k = windowEnergies.length;
+        long prefetched = threads > 1 ? px * info.nE() * 4L : 0; // the slab worked on while the next is read
+        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 3L * k * 4L + px * 4L;
+        long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
+                + info.nE() * 32L;
+        return perSlab + fixed;
+    }
+
+    private static int slabRows(StackReader reader, StackInfo info, int[] counts, long budget, int threads)
+            throws StackFormatException {
+        reader.requireWithinBudget(heapBytes(reader, info, counts, 1, threads), budget,
+                "normalizing (one image row of " + info.nx() + " pixels x " + info.nE() + " energies, "
+                        + counts.length + " window(s), maps of " + info.pixels() + " pixels)");
+        int lo = 1;
+        int hi = Math.max(1, reader.rowsForBudget(budget));
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (heapBytes(reader, info, counts, mid, threads) <= budget) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    // ------------------------------------------------------------------ pass 1
+
+    private static final class MeanSpectrum {
+        double[] mu;
+        long finitePixels;
+        long nonFinitePixels;
+        long firstBad = -1;
+    }
+
+    private static MeanSpectrum meanSpectrum(StackReader reader, StackInfo info, int rows, Parallel parallel)
+            throws StackFormatException {
+        int nE = info.nE();
+        int threads = parallel.threads();
+        double[][] sums = new double[threads][nE];
+        long[] finite = new long[threads];
+        long[] bad = new long[threads];
+        long[] firstBad = new long[threads];
+        Arrays.fill(firstBad, Long.MAX_VALUE);
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, threads > 1)) {
+          for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+            float[] d = slab.data();
+            long pixelBase = (long) slab.y0() * info.nx();
+            boolean anyBad = slab.nonFiniteCount() > 0;
+            int n = slab.pixels();
+            parallel.forRange(n, MIN_CHUNK_PIXELS, (t, from, to) -> {
+                double[] s = sums[t];
+                for (int p = from; p < to; p++) {
+                    int base = p * nE;
+                    if (anyBad && !allFinite(d, base, nE)) {
+                        bad[t]++;
+                        firstBad[t] = Math.min(firstBad[t], pixelBase + p);
+                        continue;
+                    }
+                    for (int e = 0; e < nE; e++) {
+                        s[e] += d[base + e];
+                    }
+                    finite[t]++;
+                }
+            });
+          }
+        }
+        MeanSpectrum m = new MeanSpectrum();
+        m.mu = new double[nE];
+        for (int t = 0; t < threads; t++) {
+            m.finitePixels += finite[t];
+            m.nonFinitePixels += bad[t];
+            m.firstBad = Math.min(m.firstBad < 0 ? Long.MAX_VALUE : m.firstBad, firstBad[t]);
+            for (int e = 0; e < nE; e++) {
+                m.mu[e] += sums[t][e];
+            }
+        }
+        if (m.firstBad == Long.MAX_VALUE) {
+            m.firstBad = -1;
+        }
+        for (int e = 0; e < nE; e++) {
+            m.mu[e] /= Math.max(1, m.finitePixels);
+        }
+        return m;
+    }
+
+    private static boolean allFinite(float[] d, int from, int n) {
+        for (int i = from, end = from + n; i < end; i++) {
+            if (!Float.isFinite(d[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    private static StackWriter.Builder builder(StackInfo info, List<EdgeWindow> windows, StackNormalizer[] sn,
+                                               StackReader reader, ProcessStep step) {
+        int k = windows.size();
+        String[] labels = new String[k];
+        double[] emin = new double[k];
+        double[] emax = new double[k];
+        double[] e0 = new double[k];
+        double[] pre1 = new double[k];
+        double[] pre2 = new double[k];
+        double[] norm1 = new double[k];
+        double[] norm2 = new double[k];
+        int[] nnorm = new int[k];
+        StackWriter.Builder b = StackWriter.builder(NormalizedStackLayout.ENTRY);
+        for (int i = 0; i < k; i++) {
+            String l = windows.get(i).label();
+            labels[i] = l;
+            emin[i] = windows.get(i).emin();
+            emax[i] = windows.get(i).emax();
+            e0[i] = sn[i].e0Ref();
+            pre1[i] = sn[i].pre1();
+            pre2[i] = sn[i].pre2();
+            norm1[i] = sn[i].norm1();
+            norm2[i] = sn[i].norm2();
+            nnorm[i] = sn[i].nnorm();
+            b.stack(NormalizedStackLayout.norm(l), sn[i].windowEnergy(), info.ny(), info.nx())
+                    .deferredMap(NormalizedStackLayout.e0(l), info.ny(), info.nx(), "eV")
+                    .deferredMap(NormalizedStackLayout.edgeStep(l), info.ny(), info.nx(), null)
+                    .deferredMap(NormalizedStackLayout.preEdgeNoise(l), info.ny(), info.nx(), null);
+        }
+        b.entryAttribute(NormalizedStackLayout.ATTR_WINDOWS, labels)
+                .entryAttribute(NormalizedStackLayout.ATTR_WINDOW_EMIN, emin)
+                .entryAttribute(NormalizedStackLayout.ATTR_WINDOW_EMAX, emax)
+                .entryAttribute(NormalizedStackLayout.ATTR_E0_REFERENCE, e0)
+                .entryAttribute(NormalizedStackLayout.ATTR_PRE1, pre1)
+                .entryAttribute(NormalizedStackLayout.ATTR_PRE2, pre2)
+                .entryAttribute(NormalizedStackLayout.ATTR_NORM1, norm1)
+                .entryAttribute(NormalizedStackLayout.ATTR_NORM2, norm2)
+                .entryAttribute(NormalizedStackLayout.ATTR_NNORM, nnorm)
+                .entryAttribute("source_file", info.fileName())
+                .entryAttribute("source_dataset", info.dataPath())
+                .defaultData(NormalizedStackLayout.norm(labels[0]))
+                .history(reader.history());
+        if (step != null) {
+            b.step(step);
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------ pass 2
+
+    /** Whole-image maps per window, kept for the statistics. */
+    private static final class Maps {
+        float[][] e0;
+        float[][] step;
+        float[][] noise;
+        /** read, normalize, write. */
+        final long[] nanos = new long[3];
+    }
+
+    private static Maps normalizeAll(StackReader reader, StackWriter writer, StackInfo info, StackNormalizer[] sn,
+                                     List<EdgeWindow> windows, int rows, Parallel parallel)
+            throws StackFormatException, IOException {
+        int k = sn.length;
+        int nx = info.nx();
+        int npix = (int) info.pixels();
+        Maps maps = new Maps();
+        maps.e0 = new float[k][npix];
+        maps.step = new float[k][npix];
+        maps.noise = new float[k][npix];
+        float[][] norm = new float[k][];
+        float[] e0 = null;
+        float[] step = null;
+        float[] noise = null;
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
+          long t = System.nanoTime();
+          for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+            maps.nanos[0] += System.nanoTime() - t;
+            int y = slab.y0();
+            int r = slab.rows();
+            int n = r * nx;
+            if (e0 == null || e0.length != n) { // first slab, and once more for a shorter last slab
+                e0 = new float[n];
+                step = new float[n];
+                noise = new float[n];
+                for (int w = 0; w < k; w++) {
+                    norm[w] = new float[n * sn[w].windowLength()];
+                }
+            }
+            float[] d = slab.data();
+            for (int w = 0; w < k; w++) {
+                t = System.nanoTime();
+                StackNormalizer s = sn[w];
+                int nE = s.gridLength();
+                int nw = s.windowLength();
+                float[] normW = norm[w];
+                float[] e0W = e0;
+                float[] stepW = step;
+                float[] noiseW = noise;
+                int w0 = s.windowStart();
+                boolean anyBad = slab.nonFiniteCount() > 0;
+                parallel.forRange(n, MIN_CHUNK_PIXELS, (part, from, to) -> {
+                    s.normalize(d, from * nE, to - from, normW, from * nw, e0W, stepW, noiseW, from);
+                    for (int p = from; p < to; p++) {
+                        // StackNormalizer only sees NaN/Inf inside its fit ranges; a pixel with one anywhere in
+                        // the window has no trustworthy result there
+                        if (anyBad && !allFinite(d, p * nE + w0, nw)) {
+                            stepW[p] = Float.NaN;
+                            noiseW[p] = Float.NaN;
+                            Arrays.fill(normW, p * nw, (p + 1) * nw, Float.NaN);
+                        }
+                        if (!Float.isFinite(stepW[p])) {
+                            e0W[p] = Float.NaN;
+                        }
+                    }
+                });
+                String l = windows.get(w).label();
+                long t2 = System.nanoTime();
+                maps.nanos[1] += t2 - t;
+                writer.writeStackRows(NormalizedStackLayout.norm(l), y, r, normW);
+                writer.writeMapRows(NormalizedStackLayout.e0(l), y, r, e0);
+                writer.writeMapRows(NormalizedStackLayout.edgeStep(l), y, r, step);
+                writer.writeMapRows(NormalizedStackLayout.preEdgeNoise(l), y, r, noise);
+                System.arraycopy(e0, 0, maps.e0[w], y * nx, n);
+                System.arraycopy(step, 0, maps.step[w], y * nx, n);
+                System.arraycopy(noise, 0, maps.noise[w], y * nx, n);
+                maps.nanos[2] += System.nanoTime() - t2;
+            }
+            t = System.nanoTime();
+          }
+        }
+        return maps;
+    }
+
+    private static WindowSummary summarize(EdgeWindow w, int energies, StackNormalizer sn, float[] e0, float[] step,
+                                           float[] noise) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        long withEdge = 0;
+        for (int p = 0; p < e0.length; p++) {
+            if (Float.isFinite(step[p])) {
+                withEdge++;
+                min = Math.min(min, e0[p]);
+                max = Math.max(max, e0[p]);
+            }
+        }
+        if (withEdge == 0) {
+            min = Double.NaN;
+            max = Double.NaN;
+        }
+        return new WindowSummary(w, energies, sn.e0Ref(), sn.pre1(), sn.pre2(), sn.norm1(), sn.norm2(), sn.nnorm(),
+                withEdge, min, max, median(e0), median(step), median(noise));
+    }
+
+    /** Median of the finite values (mean of the two middle ones for an even count); NaN if none. */
+    static double median(float[] values) {
+        float[] f = new float[values.length];
+        int n = 0;
+        for (float v : values) {
+            if (Float.isFinite(v)) {
+                f[n++] = v;
+            }
+        }
+        if (n == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(f, 0, n);
+        return n % 2 == 1 ? f[n / 2] : 0.5 * ((double) f[n / 2 - 1] + f[n / 2]);
+    }
+}
