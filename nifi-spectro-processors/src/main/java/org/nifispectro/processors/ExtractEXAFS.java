@@ -707,8 +707,8 @@ public class ExtractEXAFS extends AbstractProcessor {
             kPlot.yRange(-ymax * 1.15, ymax * 1.25);
         }
         rPlot.xRange(0, Math.min(PEAK_RMAX, fp.rmaxOut()));
-        kPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 40);
-        rPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 40);
+        kPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 36);
+        rPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 36);
         String groupName = group.isEmpty() ? "" : group.substring(group.lastIndexOf('/') + 1);
         String title = stem + (groupName.isEmpty() ? "" : " " + groupName) + ": " + (many ? outs.size() + " spectra, " : "")
                 + "e0 " + (many ? "" : String.format(Locale.ROOT, "%.1f eV, ", first.bk().e0())) + "rbkg "
