@@ -262,6 +262,39 @@ class ExtractEXAFSTest {
         assertTrue(output("full_chik.xdi").getContent().contains("# Autobk.emax: 9400"));
     }
 
+    @Test
+    void l3ExafsStopsBeforeTheL2EdgeAsLarchOnTheSameRange() throws IOException {
+        // seed 000's case (Nd L3 EXAFS before L2) on a real scan that runs into the next edge: Ba L3 -> L2
+        runner.setProperty(ExtractEXAFS.EMAX, "5594");
+        runner.setProperty(ExtractEXAFS.KMIN, "2");
+        runner.setProperty(ExtractEXAFS.KMAX, "8");
+        runner.enqueue(resource("/processors/ExtractEXAFSTest/BaL3_YBCO_010.dat"), Map.of("filename", "bal3.dat"));
+        runner.run();
+        runner.assertTransferCount(ExtractEXAFS.REL_FAILURE, 0);
+        MockFlowFile chik = output("bal3_chik.xdi");
+        double corr = chiCorrelation(table(chik.getContent()), csv("bal3_emax_chik.csv"), 2.0, 8.0);
+        assertTrue(corr >= 0.99, "Ba L3 below L2: correlation with Larch " + corr);
+        double[][] r = table(output("bal3_chir.xdi").getContent());
+        assertEquals(1.1843, firstPeak(r[0], r[1]), 0.05, "first peak vs Larch (bal3_emax_summary.json)");
+        assertEquals(5247.0026, Double.parseDouble(chik.getAttribute("xas.e0")), 0.01);
+        System.out.printf("Ba L3 with emax: correlation %.5f, first peak %.4f (Larch 1.1843)%n", corr,
+                firstPeak(r[0], r[1]));
+    }
+
+    private static Map<String, double[]> csv(String name) throws IOException {
+        String[] lines = new String(resource("/processors/ExtractEXAFSTest/" + name), StandardCharsets.UTF_8).split("\n");
+        String[] head = lines[0].split(",");
+        Map<String, double[]> out = new HashMap<>();
+        for (int c = 0; c < head.length; c++) {
+            double[] v = new double[lines.length - 1];
+            for (int i = 1; i < lines.length; i++) {
+                v[i - 1] = Double.parseDouble(lines[i].split(",")[c]);
+            }
+            out.put(head[c], v);
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ bad input
 
     @Test
