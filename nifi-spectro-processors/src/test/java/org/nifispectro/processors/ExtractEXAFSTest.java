@@ -409,6 +409,59 @@ class ExtractEXAFSTest {
     }
 
     @Test
+    void mutatedInputsNeverEscapeAsExceptions() throws IOException {
+        // a small seeded corpus: byte flips, truncations and line shuffles of a real XDI and a real HDF5 file;
+        // every input must end in success or failure (with a reason), none lost, no exception out of onTrigger
+        runner.setProperty(ExtractEXAFS.I0_COLUMN, "${i0:replaceNull('i0')}");
+        runner.setProperty(ExtractEXAFS.ITRANS_COLUMN, "${itrans:replaceNull('i1')}");
+        byte[] xdi = resource("/xas/spectra/v_foil.xdi");
+        Path h5 = tmp.resolve("m.h5");
+        Map<String, double[]> cu = RefData.csv("cu_rt01_norm.csv");
+        StackWriter.builder("entry").spectra("s", cu.get("energy_eV"), new float[][] {toFloat(cu.get("mu"))},
+                new int[] {0}, new long[] {1}).write(h5).close();
+        byte[] hdf = Files.readAllBytes(h5);
+        Random rnd = new Random(2026);
+        int n = 120;
+        for (int i = 0; i < n; i++) {
+            byte[] base = i % 3 == 2 ? hdf : xdi;
+            byte[] m = base.clone();
+            switch (i % 4) {
+                case 0 -> {
+                    for (int f = 0; f < 1 + rnd.nextInt(20); f++) {
+                        m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
+                    }
+                }
+                case 1 -> m = Arrays.copyOf(m, rnd.nextInt(m.length));
+                case 2 -> {
+                    int at = rnd.nextInt(m.length);
+                    m[at] = (byte) (m[at] ^ (1 << rnd.nextInt(8)));
+                }
+                default -> {
+                    int a = rnd.nextInt(m.length);
+                    int b = rnd.nextInt(m.length);
+                    byte t = m[a];
+                    m[a] = m[b];
+                    m[b] = t;
+                }
+            }
+            runner.enqueue(m, Map.of("filename", "mut" + i + (base == hdf ? ".h5" : ".xdi")));
+        }
+        runner.run(n);
+        int failed = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE).size();
+        int original = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_ORIGINAL).size();
+        assertEquals(n, failed + original, "every input accounted for");
+        for (MockFlowFile f : runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE)) {
+            assertTrue(!f.getAttribute("spectro.error").isBlank());
+            assertTrue(f.getAttribute("spectro.error.where").startsWith(f.getAttribute("filename")),
+                    f.getAttribute("spectro.error") + " @ " + f.getAttribute("spectro.error.where"));
+        }
+        long internal = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE).stream()
+                .filter(f -> "internal".equals(f.getAttribute("spectro.error.kind"))).count();
+        assertEquals(0, internal, "no unforeseen exceptions");
+        System.out.printf("mutated inputs: %d, failure %d, success %d%n", n, failed, original);
+    }
+
+    @Test
     void inconsistentConfigurationIsInvalid() {
         runner.setProperty(ExtractEXAFS.I0_COLUMN, "i0");
         runner.assertNotValid();
