@@ -137,6 +137,34 @@ class NormalizeSpectraTest {
     }
 
     @Test
+    void concurrentTasksGiveIdenticalResults() throws Exception {
+        byte[] input = twoEdgeStack(dir, NY, NX);
+        int n = 4;
+        for (int i = 0; i < n; i++) {
+            runner.enqueue(input);
+        }
+        runner.setThreadCount(3);
+        runner.run(n);
+        runner.assertTransferCount(NormalizeSpectra.REL_SUCCESS, n);
+        float[][] first = null;
+        for (MockFlowFile out : runner.getFlowFilesForRelationship(NormalizeSpectra.REL_SUCCESS)) {
+            Path f = dir.resolve("c" + out.getId() + ".h5");
+            Files.write(f, out.toByteArray());
+            try (HdfFile h = new HdfFile(f)) {
+                float[][] step = (float[][]) h.getDatasetByPath(
+                        NormalizedStackLayout.dataPath(NormalizedStackLayout.edgeStep("L2"))).getData();
+                if (first == null) {
+                    first = step;
+                } else {
+                    assertTrue(Arrays.deepEquals(first, step), "edge-step maps differ between concurrent tasks");
+                }
+            }
+            out.assertAttributeEquals("xas.L3.e0.median",
+                    runner.getFlowFilesForRelationship(NormalizeSpectra.REL_SUCCESS).get(0).getAttribute("xas.L3.e0.median"));
+        }
+    }
+
+    @Test
     void datasetPathsComeFromAttributes() throws Exception {
         double[][] s = ChainFixtures.twoEdgeScan();
         Path file = ChainFixtures.customYxeKev(dir.resolve("c.h5"), s[0], ChainFixtures.stack(s[0], s[1], 2, 3), 2, 3);
