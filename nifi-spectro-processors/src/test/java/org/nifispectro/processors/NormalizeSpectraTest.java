@@ -246,14 +246,14 @@ class NormalizeSpectraTest {
     void randomBytesAndEmptyContent() throws Exception {
         byte[] junk = new byte[4096];
         new java.util.Random(7).nextBytes(junk);
-        fails(junk, "NOT_HDF5", "file ", "input");
-        fails(new byte[0], "empty", "file ", "input");
+        fails(junk, "NOT_HDF5", "file bad.h5", "input");
+        fails(new byte[0], "empty", "file bad.h5", "input");
     }
 
     @Test
     void truncatedFile() throws Exception {
         byte[] full = twoEdgeStack(dir, NY, NX);
-        fails(Arrays.copyOf(full, full.length / 2), "truncated", "file ", "input");
+        fails(Arrays.copyOf(full, full.length / 2), "truncated", "file bad.h5", "input");
     }
 
     @Test
@@ -272,7 +272,7 @@ class NormalizeSpectraTest {
 
     @Test
     void energyOfWrongLength() throws Exception {
-        fails(exchange(new float[20][2][2], ramp(19)), "", "file ", "input");
+        fails(exchange(new float[20][2][2], ramp(19)), "", "file bad.h5", "input");
     }
 
     @Test
@@ -291,7 +291,7 @@ class NormalizeSpectraTest {
 
     @Test
     void singleEnergy() throws Exception {
-        fails(exchange(new float[1][3][3], new double[] {7000}), "TOO_FEW_ENERGIES", "file ", "input");
+        fails(exchange(new float[1][3][3], new double[] {7000}), "TOO_FEW_ENERGIES", "file bad.h5", "input");
     }
 
     @Test
@@ -300,7 +300,7 @@ class NormalizeSpectraTest {
         try (InputStream in = getClass().getResourceAsStream("/io/stack/zero_size.h5")) {
             zero = in.readAllBytes();
         }
-        fails(zero, "ZERO_SIZE", "file ", "input");
+        fails(zero, "ZERO_SIZE", "file bad.h5", "input");
     }
 
     @Test
