@@ -19,13 +19,15 @@ import java.util.stream.IntStream;
  *
  * <h2>Algorithm</h2>
  * <ol>
- *   <li>A bounding-box {@link KdTree} over the points; for every leaf (at most 16 points) the
- *       leaves whose boxes come within eps of its box are found once (one tree walk per leaf
- *       instead of one per point), and each point then scans only those, after a point-to-box
- *       test.</li>
+ *   <li>A bounding-box {@link KdTree} over the points.</li>
  *   <li>Core test: a radius count per point that stops at {@code minPts} (parallel).</li>
  *   <li>Core points are joined with a lock-free union-find (link by CAS of the larger root
- *       under the smaller) while enumerating each core point's neighbours (parallel).</li>
+ *       under the smaller) while walking each core point's eps-ball in the tree (parallel).
+ *       Subtrees whose points are all core and already in one set ("united", a property that
+ *       only ever turns true) are skipped when they are in the query's set and joined with one
+ *       union when the ball contains them; a subtree entirely inside the ball of a core point
+ *       becomes united. United flags are refreshed bottom-up between 8 rounds, so most of
+ *       the neighbour enumeration that dominates plain DBSCAN is pruned once clusters form.</li>
  *   <li>Clusters are numbered by their smallest original core index; each border point takes
  *       the smallest cluster number among its core neighbours.</li>
  * </ol>
@@ -111,7 +113,7 @@ public final class Dbscan {
         final double eps2 = eps * eps;
         final int[] leaves = tree.leaves();
         final int nl = leaves.length;
-        final int[][] cand = new int[nl][];
+        final int nodes = tree.nodeCount();
         final double[] pts = tree.pts;
         final int d = tree.dims();
         // 1. core test: per-point radius count, nearest subtree first, stopping at minPts
@@ -121,73 +123,48 @@ public final class Dbscan {
             for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
                 coreT[p] = tree.countWithin(p, eps2, minPts) >= minPts;
             }
-            cand[li] = tree.candidateLeaves(leaf, eps2);
         });
-        // 2. union-find over core points (tree order)
+        // 2. union-find over core points. Nodes whose points are all core and already in one
+        //    set are "united" (a monotone property): a query skips a united node in its own set,
+        //    and joins a united node it fully contains with a single union. Leaves whose points
+        //    are all core and whose box diagonal is <= eps are united from the start.
         final AtomicIntegerArray parent = new AtomicIntegerArray(n);
         for (int t = 0; t < n; t++) {
             parent.set(t, t);
         }
-        // leaves whose points are all core and whose box diagonal is <= eps are "units": all
-        // their points are mutually eps-close, so they are united once and a single eps-close
-        // pair then connects a whole unit
-        final boolean[] unit = new boolean[tree.nodeCount()];
-        for (int leaf : leaves) {
-            int lo = tree.nodeLo(leaf), hi = tree.nodeHi(leaf);
-            boolean all = true;
-            for (int p = lo; p < hi && all; p++) {
-                all = coreT[p];
-            }
-            if (all && tree.boxMaxDist2(leaf, leaf) <= eps2) {
-                unit[leaf] = true;
-                for (int p = lo + 1; p < hi; p++) {
-                    union(parent, lo, p);
+        final boolean[] allCore = new boolean[nodes];
+        final boolean[] united = new boolean[nodes];
+        for (int node = nodes - 1; node >= 0; node--) { // children have larger ids (pre-order build)
+            if (tree.left[node] < 0) {
+                boolean all = true;
+                for (int p = tree.lo[node]; p < tree.hi[node] && all; p++) {
+                    all = coreT[p];
                 }
+                allCore[node] = all;
+                if (all && tree.boxMaxDist2(node, node) <= eps2) {
+                    for (int p = tree.lo[node] + 1; p < tree.hi[node]; p++) {
+                        union(parent, tree.lo[node], p);
+                    }
+                    united[node] = true;
+                }
+            } else {
+                allCore[node] = allCore[tree.left[node]] && allCore[tree.right[node]];
             }
         }
-        IntStream.range(0, nl).parallel().forEach(li -> {
-            int leaf = leaves[li];
-            int[] cl = cand[li];
-            boolean selfUnit = unit[leaf];
-            for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
-                if (!coreT[p]) {
-                    continue;
-                }
-                int po = p * d;
-                for (int c : cl) {
-                    int qlo = tree.nodeLo(c), qhi = tree.nodeHi(c);
-                    if (c == leaf && selfUnit) {
-                        continue;
-                    }
-                    if (unit[c]) {
-                        // one eps-close pair connects p to the whole unit
-                        if (find(parent, qlo) == find(parent, p) || tree.minDist2(pts, po, c) > eps2) {
-                            continue;
-                        }
-                        if (tree.maxDist2(pts, po, c) <= eps2) {
-                            union(parent, p, qlo);
-                            continue;
-                        }
-                        for (int q = qlo; q < qhi; q++) {
-                            if (tree.dist2Tree(p, q) <= eps2) {
-                                union(parent, p, q);
-                                break;
-                            }
-                        }
-                        continue;
-                    }
-                    if (qhi <= p + 1 || tree.minDist2(pts, po, c) > eps2) {
-                        continue;
-                    }
-                    boolean all = tree.maxDist2(pts, po, c) <= eps2;
-                    for (int q = Math.max(qlo, p + 1); q < qhi; q++) {
-                        if (coreT[q] && (all || tree.dist2Tree(p, q) <= eps2)) {
-                            union(parent, p, q);
-                        }
+        final int rounds = 8;
+        for (int round = 0; round < rounds; round++) {
+            int from = (int) ((long) nl * round / rounds), to = (int) ((long) nl * (round + 1) / rounds);
+            IntStream.range(from, to).parallel().forEach(li -> {
+                int leaf = leaves[li];
+                int[] stack = new int[64];
+                for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
+                    if (coreT[p]) {
+                        stack = unionNeighbours(tree, p, eps2, coreT, allCore, united, parent, stack);
                     }
                 }
-            }
-        });
+            });
+            refreshUnited(tree, nodes, allCore, united, parent);
+        }
         // 3. number clusters by their smallest original core index
         int[] minOrig = new int[n];
         Arrays.fill(minOrig, Integer.MAX_VALUE);
@@ -224,25 +201,19 @@ public final class Dbscan {
         final int[] borderT = new int[n];
         IntStream.range(0, nl).parallel().forEach(li -> {
             int leaf = leaves[li];
-            int[] cl = cand[li];
+            int[] best = new int[1];
             for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
                 if (coreT[p]) {
                     borderT[p] = labelT[p];
                     continue;
                 }
-                int best = Integer.MAX_VALUE;
-                int po = p * d;
-                for (int c : cl) {
-                    if (tree.minDist2(pts, po, c) > eps2) {
-                        continue;
+                best[0] = Integer.MAX_VALUE;
+                tree.visitWithin(p, eps2, q -> {
+                    if (coreT[q] && labelT[q] < best[0]) {
+                        best[0] = labelT[q];
                     }
-                    for (int q = tree.nodeLo(c), qhi = tree.nodeHi(c); q < qhi; q++) {
-                        if (coreT[q] && labelT[q] < best && tree.dist2Tree(p, q) <= eps2) {
-                            best = labelT[q];
-                        }
-                    }
-                }
-                borderT[p] = best == Integer.MAX_VALUE ? NOISE : best;
+                });
+                borderT[p] = best[0] == Integer.MAX_VALUE ? NOISE : best[0];
             }
         });
         int[] labels = new int[n];
@@ -260,6 +231,77 @@ public final class Dbscan {
             }
         }
         return new Result(labels, core, nc, sizes, noise, eps, minPts);
+    }
+
+    /** Unions core point p with every core point within eps, pruning united subtrees. */
+    private static int[] unionNeighbours(KdTree tree, int p, double eps2, boolean[] coreT, boolean[] allCore,
+                                         boolean[] united, AtomicIntegerArray parent, int[] stack) {
+        final double[] pts = tree.pts;
+        final int po = p * tree.dims();
+        int sp = 0;
+        stack[sp++] = 0;
+        while (sp > 0) {
+            int node = stack[--sp];
+            if (tree.minDist2(pts, po, node) > eps2) {
+                continue;
+            }
+            boolean inside = tree.maxDist2(pts, po, node) <= eps2;
+            if (united[node]) {
+                int rep = tree.lo[node];
+                if (find(parent, rep) == find(parent, p)) {
+                    continue;
+                }
+                if (inside) {
+                    union(parent, p, rep);
+                    continue;
+                }
+            } else if (inside) {
+                for (int q = tree.lo[node]; q < tree.hi[node]; q++) {
+                    if (coreT[q]) {
+                        union(parent, p, q);
+                    }
+                }
+                if (allCore[node]) {
+                    united[node] = true; // all within eps of core point p: one set now
+                }
+                continue;
+            }
+            if (tree.left[node] < 0) {
+                for (int q = tree.lo[node]; q < tree.hi[node]; q++) {
+                    if (coreT[q] && q != p && tree.dist2Tree(p, q) <= eps2) {
+                        union(parent, p, q);
+                    }
+                }
+                continue;
+            }
+            if (sp + 2 > stack.length) {
+                stack = Arrays.copyOf(stack, stack.length * 2);
+            }
+            stack[sp++] = tree.right[node];
+            stack[sp++] = tree.left[node];
+        }
+        return stack;
+    }
+
+    /** Bottom-up: a node is united when all its points are core and lie in one set. */
+    private static void refreshUnited(KdTree tree, int nodes, boolean[] allCore, boolean[] united,
+                                      AtomicIntegerArray parent) {
+        for (int node = nodes - 1; node >= 0; node--) {
+            if (united[node] || !allCore[node]) {
+                continue;
+            }
+            if (tree.left[node] < 0) {
+                int r = find(parent, tree.lo[node]);
+                boolean same = true;
+                for (int q = tree.lo[node] + 1; q < tree.hi[node] && same; q++) {
+                    same = find(parent, q) == r;
+                }
+                united[node] = same;
+            } else {
+                int l = tree.left[node], rr = tree.right[node];
+                united[node] = united[l] && united[rr] && find(parent, tree.lo[l]) == find(parent, tree.lo[rr]);
+            }
+        }
     }
 
     private static void checkParams(double eps, int minPts) {

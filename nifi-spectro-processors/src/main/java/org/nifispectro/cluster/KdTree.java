@@ -27,10 +27,10 @@ public final class KdTree {
     final double[] pts;
     /** perm[treeIndex] = original index. */
     final int[] perm;
-    private int[] lo;
-    private int[] hi;
-    private int[] left;
-    private int[] right;
+    int[] lo;
+    int[] hi;
+    int[] left;
+    int[] right;
     private double[] bmin;
     private double[] bmax;
     private int nodes;

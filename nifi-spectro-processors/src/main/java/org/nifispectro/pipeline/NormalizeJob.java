@@ -201,7 +201,11 @@ public final class NormalizeJob {
             MeanSpectrum mean = meanSpectrum(reader, info, rows, parallel);
             double meanSeconds = (System.nanoTime() - t0) / 1e9;
             long npix = info.pixels();
-            if (mean.finitePixels == 0 || mean.nonFinitePixels > config.maxNonFiniteFraction() * npix) {
+            if (mean.finitePixels == 0) {
+                throw PipelineException.input("no pixel is finite at every energy: all " + npix
+                        + " pixels hold NaN or infinite values, so there is no mean spectrum to fix the fit ranges", where);
+            }
+            if (mean.nonFinitePixels > config.maxNonFiniteFraction() * npix) {
                 throw PipelineException.input(String.format(Locale.ROOT,
                         "%d of %d pixels (%.1f %%) hold NaN or infinite values, more than the %.1f %% allowed;"
                                 + " first at pixel (y=%d, x=%d)", mean.nonFinitePixels, npix,

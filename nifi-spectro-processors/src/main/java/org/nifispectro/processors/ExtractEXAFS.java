@@ -672,6 +672,7 @@ public class ExtractEXAFS extends AbstractProcessor {
                 .yLabel("|\u03c7(R)|", kw == 0 ? "" : "\u00c5" + superscript("-" + fmt(kw + 1)));
         double kEnd = 0;
         double ymax = 0;
+        double rmax = 0;
         boolean many = outs.size() > 1;
         for (Output o : outs) {
             double[] k = o.bk().k();
@@ -691,6 +692,9 @@ public class ExtractEXAFS extends AbstractProcessor {
                 nr++;
             }
             rPlot.add(name, java.util.Arrays.copyOf(o.ft().r(), nr), java.util.Arrays.copyOf(o.ft().mag(), nr));
+            for (int i = 0; i < nr; i++) {
+                rmax = Math.max(rmax, o.ft().mag()[i]);
+            }
         }
         double[] win = first.ft().kwin();
         double[] kk = java.util.Arrays.copyOf(first.bk().k(), Math.min(win.length, first.bk().k().length));
@@ -707,12 +711,16 @@ public class ExtractEXAFS extends AbstractProcessor {
             kPlot.yRange(-ymax * 1.15, ymax * 1.25);
         }
         rPlot.xRange(0, Math.min(PEAK_RMAX, fp.rmaxOut()));
+        if (rmax > 0) {
+            rPlot.yRange(0, rmax * 1.1);
+        }
         kPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 36);
         rPlot.size(PLOT_WIDTH / 2, PLOT_HEIGHT - 36);
         String groupName = group.isEmpty() ? "" : group.substring(group.lastIndexOf('/') + 1);
-        String title = stem + (groupName.isEmpty() ? "" : " " + groupName) + ": " + (many ? outs.size() + " spectra, " : "")
-                + "e0 " + (many ? "" : String.format(Locale.ROOT, "%.1f eV, ", first.bk().e0())) + "rbkg "
-                + fmt(first.bk().rbkg());
+        String title = stem + (groupName.isEmpty() ? "" : " " + groupName) + ": "
+                + (many ? outs.size() + " spectra" : String.format(Locale.ROOT, "e0 %.1f eV, edge step %.4g",
+                first.bk().e0(), first.bk().edgeStep()))
+                + ", rbkg " + fmt(first.bk().rbkg()) + " \u00c5";
         byte[] png = Figure.of(1, 2, kPlot, rPlot).title(title).toPng();
         FlowFile child = session.create(parent);
         child = session.write(child, (OutputStream os) -> os.write(png));

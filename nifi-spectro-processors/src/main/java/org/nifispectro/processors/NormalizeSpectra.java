@@ -343,11 +343,12 @@ public class NormalizeSpectra extends AbstractProcessor {
             Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
         } catch (StackFormatException e) {
             child = removeQuietly(session, child);
-            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, InputException.fromStack(e));
+            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
+                    withFlowFileName(InputException.fromStack(e), input, flowFile));
         } catch (PipelineException e) {
             child = removeQuietly(session, child);
-            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, new InputException(e.getMessage(),
-                    e.where(), e.overLimit() ? "limit" : "input", e));
+            InputException problem = new InputException(e.getMessage(), e.where(), e.overLimit() ? "limit" : "input", e);
+            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, withFlowFileName(problem, input, flowFile));
         } catch (Exception e) {
             child = removeQuietly(session, child);
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
@@ -370,6 +371,20 @@ public class NormalizeSpectra extends AbstractProcessor {
         StackOptions base = baseOptions;
         return hasData ? new StackOptions(data.trim(), energy.trim(), base.energyUnit(), base.axisOrder(), base.minEnergies())
                 : base;
+    }
+
+    /**
+     * Messages from the readers name the spooled temp file; operators know the FlowFile's filename, so
+     * that name is put in its place.
+     */
+    static InputException withFlowFileName(InputException e, Path spooled, FlowFile flowFile) {
+        String name = flowFile.getAttribute(CoreAttributes.FILENAME.key());
+        if (spooled == null || spooled.getFileName() == null || name == null || name.isBlank()) {
+            return e;
+        }
+        String temp = spooled.getFileName().toString();
+        return new InputException(e.getMessage().replace(temp, name), e.where().replace(temp, name), e.kind(),
+                e.getCause());
     }
 
     private static FlowFile removeQuietly(ProcessSession session, FlowFile child) {

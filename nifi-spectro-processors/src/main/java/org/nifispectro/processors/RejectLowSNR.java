@@ -169,11 +169,13 @@ public class RejectLowSNR extends AbstractProcessor {
             session.transfer(flowFile, REL_ORIGINAL);
         } catch (StackFormatException e) {
             child = removeQuietly(session, child);
-            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, InputException.fromStack(e));
+            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
+                    NormalizeSpectra.withFlowFileName(InputException.fromStack(e), input, flowFile));
         } catch (PipelineException e) {
             child = removeQuietly(session, child);
-            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, new InputException(e.getMessage(),
-                    e.where(), e.overLimit() ? "limit" : "input", e));
+            InputException problem = new InputException(e.getMessage(), e.where(), e.overLimit() ? "limit" : "input", e);
+            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
+                    NormalizeSpectra.withFlowFileName(problem, input, flowFile));
         } catch (Exception e) {
             child = removeQuietly(session, child);
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);

@@ -84,6 +84,23 @@ public final class PdfBenchmark {
                         v.get(v.size() / 2));
             }
         }
+        System.out.printf("[uiso, 1 thread, warm] %.1f structures/s%n", throughput(structures, calc, 1));
+        System.out.printf("[uiso, 2 threads, warm] %.1f structures/s%n", throughput(structures, calc, 2));
+    }
+
+    /** Throughput with a pool of the given size (the calculator is thread-safe: no shared mutable state). */
+    static double throughput(List<CrystalStructure> structures, PdfCalculator calc, int threads) throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        long t = System.nanoTime();
+        pool.submit(() -> structures.parallelStream().forEach(s -> {
+            try {
+                run(calc, s, "uiso");
+            } catch (IllegalArgumentException e) {
+                // refused by limits
+            }
+        })).get();
+        pool.shutdown();
+        return structures.size() / ((System.nanoTime() - t) / 1e9);
     }
 
     private static void run(PdfCalculator calc, CrystalStructure s, String mode) {

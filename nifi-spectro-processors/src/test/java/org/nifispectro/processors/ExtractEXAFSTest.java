@@ -262,6 +262,39 @@ class ExtractEXAFSTest {
         assertTrue(output("full_chik.xdi").getContent().contains("# Autobk.emax: 9400"));
     }
 
+    @Test
+    void l3ExafsStopsBeforeTheL2EdgeAsLarchOnTheSameRange() throws IOException {
+        // seed 000's case (Nd L3 EXAFS before L2) on a real scan that runs into the next edge: Ba L3 -> L2
+        runner.setProperty(ExtractEXAFS.EMAX, "5594");
+        runner.setProperty(ExtractEXAFS.KMIN, "2");
+        runner.setProperty(ExtractEXAFS.KMAX, "8");
+        runner.enqueue(resource("/processors/ExtractEXAFSTest/BaL3_YBCO_010.dat"), Map.of("filename", "bal3.dat"));
+        runner.run();
+        runner.assertTransferCount(ExtractEXAFS.REL_FAILURE, 0);
+        MockFlowFile chik = output("bal3_chik.xdi");
+        double corr = chiCorrelation(table(chik.getContent()), csv("bal3_emax_chik.csv"), 2.0, 8.0);
+        assertTrue(corr >= 0.99, "Ba L3 below L2: correlation with Larch " + corr);
+        double[][] r = table(output("bal3_chir.xdi").getContent());
+        assertEquals(1.1843, firstPeak(r[0], r[1]), 0.05, "first peak vs Larch (bal3_emax_summary.json)");
+        assertEquals(5247.0026, Double.parseDouble(chik.getAttribute("xas.e0")), 0.01);
+        System.out.printf("Ba L3 with emax: correlation %.5f, first peak %.4f (Larch 1.1843)%n", corr,
+                firstPeak(r[0], r[1]));
+    }
+
+    private static Map<String, double[]> csv(String name) throws IOException {
+        String[] lines = new String(resource("/processors/ExtractEXAFSTest/" + name), StandardCharsets.UTF_8).split("\n");
+        String[] head = lines[0].split(",");
+        Map<String, double[]> out = new HashMap<>();
+        for (int c = 0; c < head.length; c++) {
+            double[] v = new double[lines.length - 1];
+            for (int i = 1; i < lines.length; i++) {
+                v[i - 1] = Double.parseDouble(lines[i].split(",")[c]);
+            }
+            out.put(head[c], v);
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ bad input
 
     @Test
@@ -373,6 +406,59 @@ class ExtractEXAFSTest {
         MockFlowFile noSpectra = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE).stream()
                 .filter(f -> f.getAttribute("filename").equals("bad3.h5")).findFirst().orElseThrow();
         assertTrue(noSpectra.getAttribute("spectro.error").contains("no spectra"), noSpectra.getAttribute("spectro.error"));
+    }
+
+    @Test
+    void mutatedInputsNeverEscapeAsExceptions() throws IOException {
+        // a small seeded corpus: byte flips, truncations and line shuffles of a real XDI and a real HDF5 file;
+        // every input must end in success or failure (with a reason), none lost, no exception out of onTrigger
+        runner.setProperty(ExtractEXAFS.I0_COLUMN, "${i0:replaceNull('i0')}");
+        runner.setProperty(ExtractEXAFS.ITRANS_COLUMN, "${itrans:replaceNull('i1')}");
+        byte[] xdi = resource("/xas/spectra/v_foil.xdi");
+        Path h5 = tmp.resolve("m.h5");
+        Map<String, double[]> cu = RefData.csv("cu_rt01_norm.csv");
+        StackWriter.builder("entry").spectra("s", cu.get("energy_eV"), new float[][] {toFloat(cu.get("mu"))},
+                new int[] {0}, new long[] {1}).write(h5).close();
+        byte[] hdf = Files.readAllBytes(h5);
+        Random rnd = new Random(2026);
+        int n = 120;
+        for (int i = 0; i < n; i++) {
+            byte[] base = i % 3 == 2 ? hdf : xdi;
+            byte[] m = base.clone();
+            switch (i % 4) {
+                case 0 -> {
+                    for (int f = 0; f < 1 + rnd.nextInt(20); f++) {
+                        m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
+                    }
+                }
+                case 1 -> m = Arrays.copyOf(m, rnd.nextInt(m.length));
+                case 2 -> {
+                    int at = rnd.nextInt(m.length);
+                    m[at] = (byte) (m[at] ^ (1 << rnd.nextInt(8)));
+                }
+                default -> {
+                    int a = rnd.nextInt(m.length);
+                    int b = rnd.nextInt(m.length);
+                    byte t = m[a];
+                    m[a] = m[b];
+                    m[b] = t;
+                }
+            }
+            runner.enqueue(m, Map.of("filename", "mut" + i + (base == hdf ? ".h5" : ".xdi")));
+        }
+        runner.run(n);
+        int failed = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE).size();
+        int original = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_ORIGINAL).size();
+        assertEquals(n, failed + original, "every input accounted for");
+        for (MockFlowFile f : runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE)) {
+            assertTrue(!f.getAttribute("spectro.error").isBlank());
+            assertTrue(f.getAttribute("spectro.error.where").startsWith(f.getAttribute("filename")),
+                    f.getAttribute("spectro.error") + " @ " + f.getAttribute("spectro.error.where"));
+        }
+        long internal = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_FAILURE).stream()
+                .filter(f -> "internal".equals(f.getAttribute("spectro.error.kind"))).count();
+        assertEquals(0, internal, "no unforeseen exceptions");
+        System.out.printf("mutated inputs: %d, failure %d, success %d%n", n, failed, original);
     }
 
     @Test

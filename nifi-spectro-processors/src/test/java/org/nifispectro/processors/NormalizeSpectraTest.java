@@ -137,6 +137,34 @@ class NormalizeSpectraTest {
     }
 
     @Test
+    void concurrentTasksGiveIdenticalResults() throws Exception {
+        byte[] input = twoEdgeStack(dir, NY, NX);
+        int n = 4;
+        for (int i = 0; i < n; i++) {
+            runner.enqueue(input);
+        }
+        runner.setThreadCount(3);
+        runner.run(n);
+        runner.assertTransferCount(NormalizeSpectra.REL_SUCCESS, n);
+        float[][] first = null;
+        for (MockFlowFile out : runner.getFlowFilesForRelationship(NormalizeSpectra.REL_SUCCESS)) {
+            Path f = dir.resolve("c" + out.getId() + ".h5");
+            Files.write(f, out.toByteArray());
+            try (HdfFile h = new HdfFile(f)) {
+                float[][] step = (float[][]) h.getDatasetByPath(
+                        NormalizedStackLayout.dataPath(NormalizedStackLayout.edgeStep("L2"))).getData();
+                if (first == null) {
+                    first = step;
+                } else {
+                    assertTrue(Arrays.deepEquals(first, step), "edge-step maps differ between concurrent tasks");
+                }
+            }
+            out.assertAttributeEquals("xas.L3.e0.median",
+                    runner.getFlowFilesForRelationship(NormalizeSpectra.REL_SUCCESS).get(0).getAttribute("xas.L3.e0.median"));
+        }
+    }
+
+    @Test
     void datasetPathsComeFromAttributes() throws Exception {
         double[][] s = ChainFixtures.twoEdgeScan();
         Path file = ChainFixtures.customYxeKev(dir.resolve("c.h5"), s[0], ChainFixtures.stack(s[0], s[1], 2, 3), 2, 3);
@@ -218,14 +246,14 @@ class NormalizeSpectraTest {
     void randomBytesAndEmptyContent() throws Exception {
         byte[] junk = new byte[4096];
         new java.util.Random(7).nextBytes(junk);
-        fails(junk, "NOT_HDF5", "file ", "input");
-        fails(new byte[0], "empty", "file ", "input");
+        fails(junk, "NOT_HDF5", "file bad.h5", "input");
+        fails(new byte[0], "empty", "file bad.h5", "input");
     }
 
     @Test
     void truncatedFile() throws Exception {
         byte[] full = twoEdgeStack(dir, NY, NX);
-        fails(Arrays.copyOf(full, full.length / 2), "truncated", "file ", "input");
+        fails(Arrays.copyOf(full, full.length / 2), "truncated", "file bad.h5", "input");
     }
 
     @Test
@@ -244,7 +272,7 @@ class NormalizeSpectraTest {
 
     @Test
     void energyOfWrongLength() throws Exception {
-        fails(exchange(new float[20][2][2], ramp(19)), "", "file ", "input");
+        fails(exchange(new float[20][2][2], ramp(19)), "", "file bad.h5", "input");
     }
 
     @Test
@@ -263,7 +291,7 @@ class NormalizeSpectraTest {
 
     @Test
     void singleEnergy() throws Exception {
-        fails(exchange(new float[1][3][3], new double[] {7000}), "TOO_FEW_ENERGIES", "file ", "input");
+        fails(exchange(new float[1][3][3], new double[] {7000}), "TOO_FEW_ENERGIES", "file bad.h5", "input");
     }
 
     @Test
@@ -272,7 +300,7 @@ class NormalizeSpectraTest {
         try (InputStream in = getClass().getResourceAsStream("/io/stack/zero_size.h5")) {
             zero = in.readAllBytes();
         }
-        fails(zero, "ZERO_SIZE", "file ", "input");
+        fails(zero, "ZERO_SIZE", "file bad.h5", "input");
     }
 
     @Test

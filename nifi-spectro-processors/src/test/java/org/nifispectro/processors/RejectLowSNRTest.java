@@ -167,7 +167,7 @@ class RejectLowSNRTest {
             assertTrue(f.getAttribute(SpectroAttributes.ERROR).contains(c.getKey())
                     || c.getKey().equals("truncated") && !f.getAttribute(SpectroAttributes.ERROR).isBlank(),
                     c.getKey() + ": " + f.getAttribute(SpectroAttributes.ERROR));
-            assertTrue(f.getAttribute(SpectroAttributes.ERROR_WHERE).contains("file "), f.getAttribute(SpectroAttributes.ERROR_WHERE));
+            assertTrue(f.getAttribute(SpectroAttributes.ERROR_WHERE).contains("file in.h5"), f.getAttribute(SpectroAttributes.ERROR_WHERE));
             assertTrue(f.isPenalized());
         }
     }

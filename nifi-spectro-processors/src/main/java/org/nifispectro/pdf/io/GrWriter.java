@@ -17,6 +17,40 @@ public final class GrWriter {
     }
 
     /**
+     * Standard header for a simulated PDF: structure identity and every calculator setting, with
+     * DiffPy's parameter names.
+     */
+    public static Map<String, Object> header(org.nifispectro.pdf.PdfParameters p, org.nifispectro.pdf.CrystalStructure s) {
+        Map<String, Object> h = new java.util.LinkedHashMap<>();
+        h.put("program", "nifi-spectro SimulatePDF (DiffPy-CMI PDFCalculator equivalent)");
+        h.put("mode", "xray");
+        h.put("structure", s.name());
+        h.put("composition", s.cellFormula());
+        h.put("spacegroup", s.spaceGroup());
+        h.put("natoms", s.size());
+        h.put("numberdensity", String.format(Locale.ROOT, "%.6g", s.numberDensity()));
+        h.put("a", s.lattice().a());
+        h.put("b", s.lattice().b());
+        h.put("c", s.lattice().c());
+        h.put("alpha", s.lattice().alpha());
+        h.put("beta", s.lattice().beta());
+        h.put("gamma", s.lattice().gamma());
+        h.put("rmin", p.rmin());
+        h.put("rmax", p.rmax());
+        h.put("rstep", p.rstep());
+        h.put("qmin", p.qmin());
+        h.put("qmax", p.qmax());
+        h.put("qdamp", p.qdamp());
+        h.put("qbroad", p.qbroad());
+        h.put("delta1", p.delta1());
+        h.put("delta2", p.delta2());
+        h.put("uiso", Double.isNaN(p.uiso()) ? "from structure" : p.uiso());
+        h.put("scale", p.scale());
+        h.put("spdiameter", Double.isNaN(p.spdiameter()) ? 0.0 : p.spdiameter());
+        return h;
+    }
+
+    /**
      * @param out destination (not closed)
      * @param header parameters in order (keys must not contain '=' or line breaks)
      * @param r r grid

@@ -65,6 +65,14 @@ class GrIoTest {
         assertEquals("20.0", d.header().get("qmax"));
         assertEquals(3, d.r().length);
         assertEquals(-1.25, d.g()[1], 0);
+        org.nifispectro.pdf.CrystalStructure ni = org.nifispectro.pdf.cif.CifStructureReader.defaults().readFirst(
+                Path.of(GrIoTest.class.getResource("/pdf/cif/diffpy.srreal__Ni.cif").toURI()));
+        Map<String, Object> hh = GrWriter.header(org.nifispectro.pdf.PdfParameters.mlstructureMining(), ni);
+        StringWriter w2 = new StringWriter();
+        GrWriter.write(w2, hh, r, g);
+        GrData d2 = GrReader.parse(Arrays.asList(w2.toString().split("\n")), "sim.gr");
+        assertEquals("Ni4", d2.header().get("composition"));
+        assertEquals("0.7", d2.header().get("qmin"));
         GrFormatException e = assertThrows(GrFormatException.class,
                 () -> GrReader.parse(List.of("#### start data", "0 1", "0.1 x"), "bad.gr"));
         assertEquals(3, e.line());
