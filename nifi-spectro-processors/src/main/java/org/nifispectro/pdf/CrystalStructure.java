@@ -26,15 +26,20 @@ import java.util.TreeMap;
  * @param adpAnisotropic DiffPy's per-atom anisotropy flag: false when the CIF declares the site
  *        {@code Uiso}/{@code Biso} in {@code _atom_site_adp_type}, true otherwise (see
  *        {@link #withDiffpyDiagonalU})
+ * @param orbit per atom, the index of the first atom of its symmetry orbit (atoms generated from
+ *        the same CIF site by a closed space group); {@code orbit[i] == i} for atoms without a
+ *        known symmetry relation. Used by {@link PdfCalculator} to sum pairs only from one atom
+ *        per orbit, weighted by the orbit size (exact for a symmetric structure).
  */
 public record CrystalStructure(String name, Lattice lattice, String spaceGroup, String[] labels, String[] type,
         double[] xyz, double[] occupancy, double[] uiso, boolean[] anisotropic, double[] uCart,
-        boolean[] adpAnisotropic) {
+        boolean[] adpAnisotropic, int[] orbit) {
 
     public CrystalStructure {
         int n = labels.length;
         if (type.length != n || xyz.length != 3 * n || occupancy.length != n || uiso.length != n
-                || anisotropic.length != n || uCart.length != 6 * n || adpAnisotropic.length != n) {
+                || anisotropic.length != n || uCart.length != 6 * n || adpAnisotropic.length != n
+                || orbit.length != n) {
             throw new IllegalArgumentException("inconsistent atom array lengths for " + n + " atoms in " + name);
         }
     }
@@ -108,10 +113,30 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         return el.equals("C") ? 0 : el.equals("H") ? 1 : 2;
     }
 
-    /** @return copy with a new lattice (same fractional coordinates) */
+    /**
+     * @return copy with a new lattice (same fractional coordinates). Symmetry orbits are kept when
+     *         the angles are unchanged and every equality among a, b, c is preserved (a change
+     *         within the crystal system's constraints); otherwise every atom becomes its own orbit.
+     */
     public CrystalStructure withLattice(Lattice l) {
         // anisotropic Cartesian tensors are kept as they are (they do not scale with small strains)
-        return new CrystalStructure(name, l, spaceGroup, labels, type, xyz, occupancy, uiso, anisotropic, uCart, adpAnisotropic);
+        boolean keep = l.alpha() == lattice.alpha() && l.beta() == lattice.beta() && l.gamma() == lattice.gamma()
+                && same(lattice.a(), lattice.b()) == same(l.a(), l.b())
+                && same(lattice.b(), lattice.c()) == same(l.b(), l.c())
+                && same(lattice.a(), lattice.c()) == same(l.a(), l.c());
+        int[] orb = orbit;
+        if (!keep) {
+            orb = new int[size()];
+            for (int i = 0; i < orb.length; i++) {
+                orb[i] = i;
+            }
+        }
+        return new CrystalStructure(name, l, spaceGroup, labels, type, xyz, occupancy, uiso, anisotropic, uCart,
+                adpAnisotropic, orb);
+    }
+
+    private static boolean same(double x, double y) {
+        return Math.abs(x - y) <= 1e-9 * Math.max(x, y);
     }
 
     /** @return copy with every atom isotropic with the given U (angstrom^2) */
@@ -122,7 +147,7 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         double[] ui = new double[size()];
         Arrays.fill(ui, u);
         return new CrystalStructure(name, lattice, spaceGroup, labels, type, xyz, occupancy, ui,
-                new boolean[size()], new double[6 * size()], adpAnisotropic);
+                new boolean[size()], new double[6 * size()], adpAnisotropic, orbit);
     }
 
     /**
@@ -158,7 +183,20 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
                 ui[i] = u;
             }
         }
-        return new CrystalStructure(name, lattice, spaceGroup, labels, type, xyz, occupancy, ui, an, uc, adpAnisotropic);
+        // the same (unrotated) tensor on every atom is not symmetry-consistent: drop the orbits then
+        int[] orb = orbit;
+        boolean anyAniso = false;
+        for (boolean b : an) {
+            anyAniso |= b;
+        }
+        if (anyAniso) {
+            orb = new int[n];
+            for (int i = 0; i < n; i++) {
+                orb[i] = i;
+            }
+        }
+        return new CrystalStructure(name, lattice, spaceGroup, labels, type, xyz, occupancy, ui, an, uc, adpAnisotropic,
+                orb);
     }
 
     /** @return copy with ionic charges removed from the scattering types ("Fe3+" to "Fe") */
@@ -167,6 +205,6 @@ public record CrystalStructure(String name, Lattice lattice, String spaceGroup, 
         for (int i = 0; i < t.length; i++) {
             t[i] = element(i);
         }
-        return new CrystalStructure(name, lattice, spaceGroup, labels, t, xyz, occupancy, uiso, anisotropic, uCart, adpAnisotropic);
+        return new CrystalStructure(name, lattice, spaceGroup, labels, t, xyz, occupancy, uiso, anisotropic, uCart, adpAnisotropic, orbit);
     }
 }

@@ -42,7 +42,11 @@ import org.apache.commons.math3.transform.TransformType;
  * bins of 0.002 A), used when at most 64 levels cover the msd range (Gershgorin bounds);
  * otherwise every pair is summed exactly. Pairs are
  * enumerated with exact per-axis translation bounds of the sphere (the cell basis is upper
- * triangular), so no distances outside the range are computed. Memory is O(atoms + grid);
+ * triangular), so no distances outside the range are computed. When the structure carries
+ * symmetry orbits (atoms generated from one CIF site by a closed space group), pairs are summed
+ * from one atom per orbit only, weighted by the orbit size: by symmetry every orbit member sees
+ * the same environment, so this is exact and saves a factor of about (group order)/2.
+ * Memory is O(atoms + grid);
  * time is bounded by {@link PdfLimits}.
  *
  * <h2>Units</h2> r in angstrom, Q in 1/angstrom, U in angstrom^2, G in 1/angstrom^2.
@@ -65,26 +69,31 @@ public final class PdfCalculator {
     private final PdfParameters p;
     private final PdfLimits limits;
     private final boolean binned;
+    private final boolean useSymmetry;
 
-    private PdfCalculator(PdfParameters p, PdfLimits limits, boolean binned) {
+    private PdfCalculator(PdfParameters p, PdfLimits limits, boolean binned, boolean useSymmetry) {
         this.p = p;
         this.limits = limits;
         this.binned = binned;
+        this.useSymmetry = useSymmetry;
     }
 
     /** @return a calculator with the given settings and default limits */
     public static PdfCalculator of(PdfParameters p) {
-        return new PdfCalculator(p, PdfLimits.defaults(), true);
+        return new PdfCalculator(p, PdfLimits.defaults(), true, true);
     }
 
     /** @return a calculator with the given settings and limits */
     public static PdfCalculator of(PdfParameters p, PdfLimits limits) {
-        return new PdfCalculator(p, limits, true);
+        return new PdfCalculator(p, limits, true, true);
     }
 
-    /** @return the same calculator summing every pair exactly (no distance binning; slower, for checks) */
+    /**
+     * @return the same calculator summing every pair of every atom exactly (no distance binning, no
+     *         symmetry orbits; slower, for checks)
+     */
     public PdfCalculator exact() {
-        return new PdfCalculator(p, limits, false);
+        return new PdfCalculator(p, limits, false, false);
     }
 
     /** @return the settings */
@@ -371,10 +380,24 @@ public final class PdfCalculator {
         double rhi2 = rhi * rhi;
         double invh = useBins ? 1.0 / h : 0;
         double invdmsd = useGrid ? 1.0 / dmsd : 0;
+        // symmetry orbits: sum pairs from one atom per orbit, weighted by the orbit size
+        int[] orbit = s.orbit();
+        int[] orbitSize = new int[n];
+        int reps = 0;
         for (int i = 0; i < n; i++) {
+            orbitSize[orbit[i]]++;
+        }
+        for (int i = 0; i < n; i++) {
+            reps += orbit[i] == i ? 1 : 0;
+        }
+        boolean useOrbits = useSymmetry && reps < n / 2;
+        for (int i = 0; i < n; i++) {
+            if (useOrbits && orbit[i] != i) {
+                continue;
+            }
             double xi = xyz[3 * i], yi = xyz[3 * i + 1], zi = xyz[3 * i + 2];
-            for (int j = i; j < n; j++) {
-                double wpair = (i == j ? 1.0 : 2.0) * sf[i] * sf[j];
+            for (int j = useOrbits ? 0 : i; j < n; j++) {
+                double wpair = (useOrbits ? orbitSize[i] : (i == j ? 1.0 : 2.0)) * sf[i] * sf[j];
                 if (wpair == 0) {
                     continue;
                 }

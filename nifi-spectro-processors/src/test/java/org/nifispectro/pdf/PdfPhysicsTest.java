@@ -86,6 +86,20 @@ class PdfPhysicsTest {
     }
 
     @Test
+    void symmetryOrbitsAndBinningEqualPlainPairSum() throws Exception {
+        // Bi2Fe4O9 (Pbam) and rutile: one atom per orbit + binned peaks vs every atom, every pair, exact peaks
+        for (String f : new String[] {"AMCSD_10664.cif", "diffpy.srreal__rutile.cif", "AMCSD_13370.cif"}) {
+            CrystalStructure s = CifStructureReader.defaults().readFirst(
+                    java.nio.file.Path.of(PdfPhysicsTest.class.getResource("/pdf/cif/" + f).toURI()));
+            assertTrue(java.util.Arrays.stream(s.orbit()).distinct().count() < s.size(), f + " has orbits");
+            PdfParameters p = PdfParameters.mlstructureMining().withUiso(0.008);
+            double[] fast = PdfCalculator.of(p).calculate(s).g();
+            double[] slow = PdfCalculator.of(p).exact().calculate(s).g();
+            assertTrue(PdfResult.rw(slow, fast) < 1e-4, f + " Rw " + PdfResult.rw(slow, fast));
+        }
+    }
+
+    @Test
     void sphericalEnvelopeAndScale() throws Exception {
         CrystalStructure s = CifStructureReader.defaults().readFirst(NI, "Ni.cif");
         PdfParameters p = PdfParameters.mlstructureMining().withUiso(0.005);

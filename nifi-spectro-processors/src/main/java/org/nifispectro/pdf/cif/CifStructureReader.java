@@ -408,6 +408,8 @@ public final class CifStructureReader {
         List<Double> uiso = new ArrayList<>();
         List<double[]> ucart = new ArrayList<>();
         List<Boolean> adp = new ArrayList<>();
+        List<Integer> orbitOf = new ArrayList<>();
+        boolean group = isGroup(ops);
         double[] p = new double[3];
         double tol = tolerance;
         for (int i = 0; i < s.label.size(); i++) {
@@ -439,6 +441,7 @@ public final class CifStructureReader {
                 }
                 images.add(w);
                 copy++;
+                orbitOf.add(group ? labels.size() - (copy - 1) : labels.size());
                 labels.add(copy == 1 ? s.label.get(i) : s.label.get(i) + "_" + copy);
                 types.add(s.type.get(i));
                 pos.add(w);
@@ -463,8 +466,10 @@ public final class CifStructureReader {
         boolean[] an = new boolean[n];
         double[] uc = new double[6 * n];
         boolean[] adpFlag = new boolean[n];
+        int[] orbit = new int[n];
         for (int i = 0; i < n; i++) {
             adpFlag[i] = adp.get(i);
+            orbit[i] = orbitOf.get(i);
             System.arraycopy(pos.get(i), 0, xyz, 3 * i, 3);
             o[i] = occ.get(i);
             u[i] = uiso.get(i);
@@ -474,7 +479,35 @@ public final class CifStructureReader {
             }
         }
         return new CrystalStructure(b.source() + ":" + b.name(), lat, sg, labels.toArray(new String[0]),
-                types.toArray(new String[0]), xyz, o, u, an, uc, adpFlag);
+                types.toArray(new String[0]), xyz, o, u, an, uc, adpFlag, orbit);
+    }
+
+    /** Whether the operators are closed under composition (translations modulo 1). */
+    static boolean isGroup(List<SymmetryOperation> ops) {
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (SymmetryOperation o : ops) {
+            keys.add(opKey(o));
+        }
+        for (SymmetryOperation a : ops) {
+            for (SymmetryOperation b : ops) {
+                if (!keys.contains(opKey(a.times(b)))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String opKey(SymmetryOperation o) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : o.r()) {
+            sb.append(Math.round(v)).append(',');
+        }
+        for (double v : o.t()) {
+            long k = Math.round(v * 24) % 24;
+            sb.append(k < 0 ? k + 24 : k).append(',');
+        }
+        return sb.toString();
     }
 
     /**
