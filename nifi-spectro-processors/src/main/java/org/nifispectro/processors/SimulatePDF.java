@@ -327,32 +327,13 @@ public class SimulatePDF extends AbstractProcessor {
 
     private static void writeGr(OutputStream os, Output out, Map<String, String> parameters, List<ProcessStep> history)
             throws IOException {
-        Map<String, Object> header = new java.util.LinkedHashMap<>();
-        header.put("title", out.structure().name() + " " + out.structure().cellFormula());
-        header.put("structure", out.structure().name());
-        header.put("formula", out.structure().cellFormula());
-        header.put("spacegroup", out.structure().spaceGroup());
-        header.put("natoms", out.result().atoms());
-        header.put("numberdensity", out.result().numberDensity());
-        PdfParameters p = out.parameters();
-        header.put("rmin", p.rmin());
-        header.put("rmax", p.rmax());
-        header.put("rstep", p.rstep());
-        header.put("qmin", p.qmin());
-        header.put("qmax", p.qmax());
-        header.put("qdamp", p.qdamp());
-        header.put("qbroad", p.qbroad());
-        header.put("delta1", p.delta1());
-        header.put("delta2", p.delta2());
-        header.put("uiso", Double.isNaN(p.uiso()) ? (out.variant() > 0 ? "variant" : "from CIF") : p.uiso());
-        header.put("scale", p.scale());
-        header.put("spdiameter", p.spdiameter());
+        Map<String, Object> header = GrWriter.header(out.parameters(), out.structure());
+        if (Double.isNaN(out.parameters().uiso()) && out.variant() > 0) {
+            header.put("uiso", out.structure().size() == 0 ? "variant" : out.structure().uiso()[0]);
+        }
         header.put("scaledtomaximum", out.g() != out.result().g());
         header.put("variant", out.variant());
-        if (out.variant() > 0) {
-            header.put("variant.lattice", out.structure().lattice().toString());
-        }
-        header.put("software", "nifi-spectro " + BuildInfo.version() + " SimulatePDF");
+        header.put("version", BuildInfo.version());
         int i = 1;
         for (ProcessStep s : history) {
             header.put("history." + i, s.program() + " " + s.version() + " at " + s.date() + " from " + s.inputFile()
