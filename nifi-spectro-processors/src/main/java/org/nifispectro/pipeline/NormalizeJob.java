@@ -36,10 +36,10 @@ import org.nifispectro.xas.StackNormalizer;
  * pseudo-inverse.</li>
  * <li>Pass 2: each slab is normalized per window (its pixels split over the worker threads; the
  * normalizer is immutable; with more than one thread the next slab is read meanwhile) and written in place into the output: the normalized stack (window energies
- * only), the e0, edge-step and pre-edge-noise maps.</li>
+ * only), the e0, edge-step, pre-edge-noise and white-line maps.</li>
  * </ol>
  * A pixel with a NaN/Inf value, a flat spectrum or an edge step below float32 resolution gets NaN
- * for norm, edge step, pre-edge noise and e0 in that window (RejectLowSNR rejects it); a window in
+ * for norm, edge step, pre-edge noise, white line and e0 in that window (RejectLowSNR rejects it); a window in
  * which no pixel has an edge is refused, so a wrong window is not mistaken for an empty sample.
  *
  * <h2>Output</h2> A NeXus file laid out as {@link NormalizedStackLayout} says, with the input's
@@ -301,7 +301,7 @@ public final class NormalizeJob {
         }
         int k = windowEnergies.length;
         long prefetched = threads > 1 ? px * info.nE() * 4L : 0; // the slab worked on while the next is read
-        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 3L * k * 4L + px * 4L;
+        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 4L * 4L + px * 4L;
         long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
                 + info.nE() * 32L;
         return perSlab + fixed;
@@ -423,7 +423,8 @@ public final class NormalizeJob {
             b.stack(NormalizedStackLayout.norm(l), sn[i].windowEnergy(), info.ny(), info.nx())
                     .deferredMap(NormalizedStackLayout.e0(l), info.ny(), info.nx(), "eV")
                     .deferredMap(NormalizedStackLayout.edgeStep(l), info.ny(), info.nx(), null)
-                    .deferredMap(NormalizedStackLayout.preEdgeNoise(l), info.ny(), info.nx(), null);
+                    .deferredMap(NormalizedStackLayout.preEdgeNoise(l), info.ny(), info.nx(), null)
+                    .deferredMap(NormalizedStackLayout.whiteLine(l), info.ny(), info.nx(), null);
         }
         b.entryAttribute(NormalizedStackLayout.ATTR_WINDOWS, labels)
                 .entryAttribute(NormalizedStackLayout.ATTR_WINDOW_EMIN, emin)
@@ -469,6 +470,7 @@ public final class NormalizeJob {
         float[] e0 = null;
         float[] step = null;
         float[] noise = null;
+        float[] white = null;
         try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
           long t = System.nanoTime();
           for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
@@ -480,6 +482,7 @@ public final class NormalizeJob {
                 e0 = new float[n];
                 step = new float[n];
                 noise = new float[n];
+                white = new float[n];
                 for (int w = 0; w < k; w++) {
                     norm[w] = new float[n * sn[w].windowLength()];
                 }
@@ -494,6 +497,7 @@ public final class NormalizeJob {
                 float[] e0W = e0;
                 float[] stepW = step;
                 float[] noiseW = noise;
+                float[] whiteW = white;
                 int w0 = s.windowStart();
                 boolean anyBad = slab.nonFiniteCount() > 0;
                 parallel.forRange(n, MIN_CHUNK_PIXELS, (part, from, to) -> {
@@ -508,6 +512,14 @@ public final class NormalizeJob {
                         }
                         if (!Float.isFinite(stepW[p])) {
                             e0W[p] = Float.NaN;
+                            whiteW[p] = Float.NaN;
+                        } else {
+                            // white line = largest absorption above the pre-edge line = step x max(norm)
+                            float max = Float.NEGATIVE_INFINITY;
+                            for (int i = p * nw, end = i + nw; i < end; i++) {
+                                max = Math.max(max, normW[i]);
+                            }
+                            whiteW[p] = stepW[p] * max;
                         }
                     }
                 });
@@ -518,6 +530,7 @@ public final class NormalizeJob {
                 writer.writeMapRows(NormalizedStackLayout.e0(l), y, r, e0);
                 writer.writeMapRows(NormalizedStackLayout.edgeStep(l), y, r, step);
                 writer.writeMapRows(NormalizedStackLayout.preEdgeNoise(l), y, r, noise);
+                writer.writeMapRows(NormalizedStackLayout.whiteLine(l), y, r, white);
                 System.arraycopy(e0, 0, maps.e0[w], y * nx, n);
                 System.arraycopy(step, 0, maps.step[w], y * nx, n);
                 System.arraycopy(noise, 0, maps.noise[w], y * nx, n);

@@ -18,6 +18,8 @@ package org.nifispectro.pipeline;
  *   e0_&lt;label&gt;/data           float32 [ny][nx] e0 of each pixel (eV); NaN where the pixel has no edge
  *   edge_step_&lt;label&gt;/data    float32 [ny][nx] edge step (unit of the input, e.g. optical density)
  *   pre_edge_noise_&lt;label&gt;/data float32 [ny][nx] RMS residual of the pre-edge line (same unit)
+ *   white_line_&lt;label&gt;/data   float32 [ny][nx] largest absorption above the pre-edge line in the
+ *                               window (edge step x max of the normalized spectrum; same unit)
  *   snr_&lt;label&gt;/data          float32 [ny][nx] edge step / pre-edge noise (RejectLowSNR)
  *   mask/data                  int32 [ny][nx] 1 = kept, 0 = rejected (RejectLowSNR)
  *   &#64;snr_threshold &#64;snr_window_rule   (RejectLowSNR)
@@ -64,6 +66,10 @@ public final class NormalizedStackLayout {
 
     public static String preEdgeNoise(String label) {
         return "pre_edge_noise_" + label;
+    }
+
+    public static String whiteLine(String label) {
+        return "white_line_" + label;
     }
 
     public static String snr(String label) {

@@ -27,7 +27,8 @@ import org.nifispectro.io.stack.StackWriter;
  * Rejects pixels whose spectra carry too little signal, from the maps {@link NormalizeJob} wrote.
  *
  * <h2>Signal-to-noise</h2>
- * Per pixel and edge window, {@code SNR = edge step / pre-edge noise}: the edge step is the jump the
+ * Per pixel and edge window, {@code SNR = edge step / pre-edge noise} (or, as an option,
+ * {@code white line / pre-edge noise}, {@link Signal}): the edge step is the jump the
  * normalization divides by, the pre-edge noise the RMS residual of the pre-edge line fit (both in the
  * unit of the input, e.g. optical density). Because the normalized spectrum is {@code (mu - line) / step},
  * its point-to-point noise is {@code 1 / SNR} in normalized units: SNR 10 means noise of 0.1 of the
@@ -49,6 +50,14 @@ import org.nifispectro.io.stack.StackWriter;
  */
 public final class RejectJob {
 
+    /** The signal divided by the pre-edge noise. */
+    public enum Signal {
+        /** Edge step (default): SNR is the inverse noise of the normalized spectrum. */
+        EDGE_STEP,
+        /** White-line height above the pre-edge line: for L edges whose white line dwarfs the edge step. */
+        WHITE_LINE
+    }
+
     /** How the per-window decisions combine. */
     public enum WindowRule {
         /** Keep a pixel only if its SNR reaches the threshold in every window. */
@@ -64,9 +73,18 @@ public final class RejectJob {
      * @param minSnr            a pixel with SNR &gt;= this is kept (per window)
      * @param rule              how windows combine
      * @param memoryBudgetBytes heap the run may use
+     * @param signal            what is divided by the pre-edge noise
      */
-    public record Config(double minSnr, WindowRule rule, long memoryBudgetBytes) {
+    public record Config(double minSnr, WindowRule rule, long memoryBudgetBytes, Signal signal) {
+        /** Edge step over pre-edge noise. */
+        public Config(double minSnr, WindowRule rule, long memoryBudgetBytes) {
+            this(minSnr, rule, memoryBudgetBytes, Signal.EDGE_STEP);
+        }
+
         public Config {
+            if (signal == null) {
+                throw new IllegalArgumentException("signal must not be null");
+            }
             if (!(minSnr >= 0) || Double.isInfinite(minSnr)) {
                 throw new IllegalArgumentException("minimum SNR must be a finite number >= 0, got " + minSnr);
             }
@@ -125,7 +143,7 @@ public final class RejectJob {
 
     private static Result run(HdfFile hdf, Path input, String name, Path output, Config config, ProcessStep step)
             throws PipelineException, StackFormatException, IOException {
-        Input in = readLayout(hdf, name);
+        Input in = readLayout(hdf, name, config.signal());
         List<String> labels = in.labels;
         int ny = in.ny;
         int nx = in.nx;
@@ -160,7 +178,7 @@ public final class RejectJob {
             long kept = 0;
             List<WindowSnr> figures = new ArrayList<>();
             for (int w = 0; w < k; w++) {
-                float[] st = in.step[w];
+                float[] st = config.signal() == Signal.WHITE_LINE ? in.white[w] : in.step[w];
                 float[] no = in.noise[w];
                 float[] s = snr[w];
                 long above = 0;
@@ -192,11 +210,12 @@ public final class RejectJob {
                             .append(String.format(Locale.ROOT, "%.3g", f.snrMax()));
                 }
                 throw PipelineException.input(String.format(Locale.ROOT,
-                        "all %d pixels rejected: no pixel reaches SNR (edge step / pre-edge noise) %s in %s window(s);"
+                        "all %d pixels rejected: no pixel reaches SNR (%s / pre-edge noise) %s in %s window(s);"
                                 + " highest SNR per window: %s; lower Minimum SNR or check the sample and edge windows",
-                        npix, fmt(config.minSnr()), config.rule() == WindowRule.ALL ? "all" : "any", best),
+                        npix, config.signal() == Signal.WHITE_LINE ? "white line" : "edge step", fmt(config.minSnr()),
+                        config.rule() == WindowRule.ALL ? "all" : "any", best),
                         "file " + name + ", datasets " + NormalizedStackLayout.dataPath(NormalizedStackLayout.edgeStep("*"))
-                                + " and " + NormalizedStackLayout.dataPath(NormalizedStackLayout.preEdgeNoise("*")));
+                                + " (or white_line_*) and " + NormalizedStackLayout.dataPath(NormalizedStackLayout.preEdgeNoise("*")));
             }
 
             StackWriter.Builder b = StackWriter.builder(NormalizedStackLayout.ENTRY);
@@ -205,8 +224,11 @@ public final class RejectJob {
                 b.stack(NormalizedStackLayout.norm(l), readers.get(w).info().energiesEv(), ny, nx)
                         .map(NormalizedStackLayout.e0(l), in.e0[w], ny, nx, "eV")
                         .map(NormalizedStackLayout.edgeStep(l), in.step[w], ny, nx, null)
-                        .map(NormalizedStackLayout.preEdgeNoise(l), in.noise[w], ny, nx, null)
-                        .map(NormalizedStackLayout.snr(l), snr[w], ny, nx, null);
+                        .map(NormalizedStackLayout.preEdgeNoise(l), in.noise[w], ny, nx, null);
+                if (in.white[w] != null) {
+                    b.map(NormalizedStackLayout.whiteLine(l), in.white[w], ny, nx, null);
+                }
+                b.map(NormalizedStackLayout.snr(l), snr[w], ny, nx, null);
             }
             b.intMap(NormalizedStackLayout.MASK, mask, ny, nx, legend());
             for (Map.Entry<String, Object> a : in.entryAttributes.entrySet()) {
@@ -222,6 +244,7 @@ public final class RejectJob {
             in.e0 = null; // the builder holds its own copies of the maps
             in.step = null;
             in.noise = null;
+            in.white = null;
             StackWriter writer = b.write(output);
             boolean complete = false;
             try {
@@ -268,12 +291,12 @@ public final class RejectJob {
     }
 
     /**
-     * Estimated peak heap: per window the e0, edge-step, pre-edge-noise and SNR maps twice (ours and
+     * Estimated peak heap: per window the e0, edge-step, pre-edge-noise, white-line and SNR maps twice (ours and
      * the writer's copy) plus the mask twice, the transient of reading one map, and two slabs of the
      * widest normalized stack (one written while the next is read) with the writer's row buffer.
      */
     static long heapBytes(StackReader widest, int windows, long npix, int nx, int rows) {
-        long maps = npix * 4L * (4L * windows * 2 + 2 + 2);
+        long maps = npix * 4L * (5L * windows * 2 + 2 + 2);
         long prefetched = (long) rows * nx * widest.info().nE() * 4L; // slab being written while the next is read
         return maps + widest.slabBytes(rows) + prefetched + (long) rows * nx * 4L;
     }
@@ -312,6 +335,8 @@ public final class RejectJob {
         float[][] e0;
         float[][] step;
         float[][] noise;
+        /** Per window, null where the file has no white-line map. */
+        float[][] white;
         Dataset[][] maps;
         Map<String, Object> entryAttributes = new LinkedHashMap<>();
         List<ProcessStep> history;
@@ -334,9 +359,9 @@ public final class RejectJob {
     }
 
     /** Labels, map datasets (not their data), entry attributes and history; jHDF failures become input errors. */
-    private static Input readLayout(HdfFile hdf, String name) throws PipelineException {
+    private static Input readLayout(HdfFile hdf, String name, Signal signal) throws PipelineException {
         try {
-            return layout(hdf, name);
+            return layout(hdf, name, signal);
         } catch (RuntimeException | OutOfMemoryError e) {
             throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + describe(e),
                     "file " + name, e);
@@ -349,10 +374,12 @@ public final class RejectJob {
         in.e0 = new float[k][];
         in.step = new float[k][];
         in.noise = new float[k][];
+        in.white = new float[k][];
         for (int w = 0; w < k; w++) {
             in.e0[w] = readMap(in.maps[w][0], in.ny, in.nx, name);
             in.step[w] = readMap(in.maps[w][1], in.ny, in.nx, name);
             in.noise[w] = readMap(in.maps[w][2], in.ny, in.nx, name);
+            in.white[w] = in.maps[w][3] == null ? null : readMap(in.maps[w][3], in.ny, in.nx, name);
         }
         in.maps = null;
     }
@@ -366,7 +393,7 @@ public final class RejectJob {
         }
     }
 
-    private static Input layout(HdfFile hdf, String name) throws PipelineException {
+    private static Input layout(HdfFile hdf, String name, Signal signal) throws PipelineException {
         String entryPath = "/" + NormalizedStackLayout.ENTRY;
         Node entry = hdf.getChildren().get(NormalizedStackLayout.ENTRY);
         if (!(entry instanceof Group g)) {
@@ -397,13 +424,21 @@ public final class RejectJob {
         Input in = new Input();
         in.labels = List.copyOf(labels);
         int k = labels.size();
-        in.maps = new Dataset[k][3];
+        in.maps = new Dataset[k][4];
         int[] shape = null;
         for (int w = 0; w < k; w++) {
             String l = labels.get(w);
-            String[] groups = {NormalizedStackLayout.e0(l), NormalizedStackLayout.edgeStep(l), NormalizedStackLayout.preEdgeNoise(l)};
-            for (int i = 0; i < 3; i++) {
+            String[] groups = {NormalizedStackLayout.e0(l), NormalizedStackLayout.edgeStep(l),
+                NormalizedStackLayout.preEdgeNoise(l), NormalizedStackLayout.whiteLine(l)};
+            for (int i = 0; i < 4; i++) {
                 String path = NormalizedStackLayout.dataPath(groups[i]);
+                if (i == 3 && !(node(hdf, path) instanceof Dataset)) {
+                    if (signal == Signal.WHITE_LINE) {
+                        throw PipelineException.input("no white-line map " + path + " (written by NormalizeSpectra since"
+                                + " version 0.1); use the edge step as signal or normalize again", "file " + name);
+                    }
+                    continue;
+                }
                 Dataset d = mapDataset(hdf, path, name);
                 int[] dims = d.getDimensions();
                 if (shape == null) {
@@ -432,13 +467,16 @@ public final class RejectJob {
         return in;
     }
 
-    private static Dataset mapDataset(HdfFile hdf, String path, String name) throws PipelineException {
-        Node n;
+    private static Node node(HdfFile hdf, String path) {
         try {
-            n = hdf.getByPath(path);
+            return hdf.getByPath(path);
         } catch (RuntimeException e) {
-            n = null;
+            return null;
         }
+    }
+
+    private static Dataset mapDataset(HdfFile hdf, String path, String name) throws PipelineException {
+        Node n = node(hdf, path);
         if (!(n instanceof Dataset d)) {
             throw PipelineException.input("not a NormalizeSpectra output: dataset " + path + " is missing",
                     "file " + name + ", dataset " + path);

@@ -39,13 +39,14 @@ import org.nifispectro.processors.common.Parameters;
 import org.nifispectro.processors.common.ProcessingHistory;
 import org.nifispectro.processors.common.SpectroAttributes;
 import org.nifispectro.processors.common.TempFiles;
+import org.nifispectro.processors.property.SnrSignal;
 import org.nifispectro.processors.property.SnrWindowRule;
 
 @SideEffectFree
 @InputRequirement(Requirement.INPUT_REQUIRED)
 @Tags({"xas", "xanes", "spectro-microscopy", "snr", "signal-to-noise", "mask", "hdf5", "nexus", "stack", "synchrotron"})
 @CapabilityDescription("Rejects the pixels of a NormalizeSpectra output whose spectra carry too little signal: per pixel and"
-        + " edge window, SNR = edge step / pre-edge noise is compared with Minimum SNR, in all windows or in any. Emits a"
+        + " edge window, SNR = edge step (or white line) / pre-edge noise is compared with Minimum SNR, in all windows or in any. Emits a"
         + " new NeXus HDF5 FlowFile: the input's stacks (copied slab by slab), maps and history plus an SNR map per window"
         + " and a mask (1 kept, 0 rejected). A stack in which every pixel is rejected goes to failure with the highest SNR"
         + " found, never on as an empty result.")
@@ -100,6 +101,13 @@ public class RejectLowSNR extends AbstractProcessor {
             .defaultValue("10")
             .addValidator(StandardValidators.createNonNegativeFloatingPointValidator(1e9))
             .build();
+    public static final PropertyDescriptor SIGNAL = new PropertyDescriptor.Builder()
+            .name("Signal")
+            .description("What is divided by the pre-edge noise to give the SNR")
+            .required(true)
+            .allowableValues(SnrSignal.class)
+            .defaultValue(SnrSignal.EDGE_STEP)
+            .build();
     public static final PropertyDescriptor WINDOW_RULE = new PropertyDescriptor.Builder()
             .name("Window Rule")
             .description("How the edge windows' decisions combine")
@@ -116,7 +124,7 @@ public class RejectLowSNR extends AbstractProcessor {
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
             .build();
 
-    private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(MIN_SNR, WINDOW_RULE, MEMORY_BUDGET);
+    private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(MIN_SNR, SIGNAL, WINDOW_RULE, MEMORY_BUDGET);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ORIGINAL, REL_FAILURE);
 
@@ -139,7 +147,8 @@ public class RejectLowSNR extends AbstractProcessor {
         config = new RejectJob.Config(
                 context.getProperty(MIN_SNR).asDouble(),
                 context.getProperty(WINDOW_RULE).asAllowableValue(SnrWindowRule.class).rule(),
-                context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue());
+                context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
+                context.getProperty(SIGNAL).asAllowableValue(SnrSignal.class).signal());
     }
 
     @Override

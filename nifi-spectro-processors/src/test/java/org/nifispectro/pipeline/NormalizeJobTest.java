@@ -59,11 +59,16 @@ class NormalizeJobTest {
                 float[] e0 = map(h, NormalizedStackLayout.e0(labels[w]));
                 float[] step2 = map(h, NormalizedStackLayout.edgeStep(labels[w]));
                 float[] noise = map(h, NormalizedStackLayout.preEdgeNoise(labels[w]));
+                float[] white = map(h, NormalizedStackLayout.whiteLine(labels[w]));
+                double larchMaxNorm = java.util.Arrays.stream(RefData.csv(ids[w] + "_norm.csv").get("norm")).max().orElseThrow();
                 for (int p = 0; p < NY * NX; p++) {
                     double sc = ChainFixtures.scale(p / NX, p % NX, NY, NX);
                     assertEquals(larch[0], e0[p], 0.5, labels[w] + " pixel " + p + " e0");
                     assertEquals(larch[1] * sc, step2[p], 0.01 * larch[1] * sc, labels[w] + " pixel " + p + " edge step");
                     assertTrue(noise[p] > 0 && noise[p] < 0.05 * step2[p], labels[w] + " pixel " + p + " noise " + noise[p]);
+                    // white line = step x max(norm): Larch's step x Larch's largest normalized value, scaled
+                    assertEquals(larch[1] * sc * larchMaxNorm, white[p], 0.01 * larch[1] * sc * larchMaxNorm,
+                            labels[w] + " pixel " + p + " white line");
                 }
                 NormalizeJob.WindowSummary s = r.windows().get(w);
                 assertEquals(labels[w], s.window().label());

@@ -159,6 +159,36 @@ class RejectJobTest {
     }
 
     @Test
+    void whiteLineSignalNeedsTheWhiteLineMap() throws Exception {
+        PipelineException e = assertThrows(PipelineException.class, () -> RejectJob.run(twoWindowFile(), dir.resolve("o.h5"),
+                new RejectJob.Config(10, RejectJob.WindowRule.ALL, 100_000_000, RejectJob.Signal.WHITE_LINE), null));
+        assertTrue(e.getMessage().contains("no white-line map /entry/white_line_L3/data"), e.getMessage());
+    }
+
+    @Test
+    void whiteLineSignalDividesTheWhiteLineMap() throws Exception {
+        double[][] s = ChainFixtures.twoEdgeScan();
+        Path in = ChainFixtures.dataExchange(dir.resolve("w.h5"), s[0], ChainFixtures.stack(s[0], s[1], 2, 2), 2, 2);
+        Path norm = dir.resolve("w_norm.h5");
+        NormalizeJob.run(in, StackOptions.DEFAULT, norm, NormalizeJob.Config.defaults()
+                .withWindows(EdgeWindow.parseList(ChainFixtures.WINDOWS)), null);
+        Path out = dir.resolve("w_snr.h5");
+        RejectJob.Result r = RejectJob.run(norm, out,
+                new RejectJob.Config(10, RejectJob.WindowRule.ALL, 100_000_000, RejectJob.Signal.WHITE_LINE), null);
+        assertEquals(4, r.kept());
+        try (HdfFile h = new HdfFile(out)) {
+            for (String l : new String[] {"L3", "L2"}) {
+                float[] white = NormalizeJobTest.map(h, NormalizedStackLayout.whiteLine(l));
+                float[] noise = NormalizeJobTest.map(h, NormalizedStackLayout.preEdgeNoise(l));
+                float[] snr = NormalizeJobTest.map(h, NormalizedStackLayout.snr(l));
+                for (int p = 0; p < 4; p++) {
+                    assertEquals(white[p] / noise[p], snr[p], 0f, l + " pixel " + p);
+                }
+            }
+        }
+    }
+
+    @Test
     void rawStackIsNotANormalizeSpectraOutput() throws Exception {
         double[][] s = ChainFixtures.twoEdgeScan();
         Path raw = ChainFixtures.dataExchange(dir.resolve("raw.h5"), s[0], ChainFixtures.stack(s[0], s[1], 1, 2), 1, 2);
