@@ -259,6 +259,164 @@ def structure_catalog():
     return f
 
 
+def store(flow, name, directory, x, y):
+    """A PutFile into storage that replaces a file of the same name (re-processing a scan updates its results)."""
+    return flow.processor(name, "org.apache.nifi.processors.standard.PutFile", STANDARD, x, y, {
+        "Directory": directory,
+        "Conflict Resolution Strategy": "replace",
+        "Create Missing Directories": "true",
+    }, auto_terminate=["success"])
+
+
+def xanes_imaging():
+    f = Flow("xanes-imaging", "XANES imaging",
+             "Spectral image stacks (HDF5) -> NormalizeSpectra -> RejectLowSNR -> DBSCANCluster -> ExtractEXAFS on the "
+             "cluster spectra; results, phase maps and EXAFS files to storage per sample/scan (Duan et al. 2016)",
+             "XANES imaging", common_parameters("xanes-imaging") + [
+                 ("xanes.edge.windows", "L3:700-716, L2:716-730",
+                  "Edge windows label:emin-emax in eV, normalized and clustered separately (empty = one window)"),
+                 ("xanes.min.snr", "10", "Pixels whose edge step / pre-edge noise is below this are rejected"),
+                 ("dbscan.eps", "", "DBSCAN radius in PCA score units; empty = estimated from the k-distance curve"),
+                 ("dbscan.minpts", "10", "DBSCAN minimum neighbourhood size"),
+                 ("exafs.enabled", "true", "Extract EXAFS from the cluster spectra (needs a scan reaching ~300 eV above the "
+                                           "edge: hard X-ray K/L edges; false for soft X-ray L-edge stacks)"),
+                 ("exafs.kweight", "2", "k-weight of chi(k) for the Fourier transform"),
+             ])
+    fetch = listing(f, r".*\.(h5|hdf5|nxs|hdf)")
+    names = f.processor("Sample and scan from file name", "org.apache.nifi.processors.attributes.UpdateAttribute",
+                        UPDATE_ATTRIBUTE, 0, 400, {
+                            "sample": "${filename:substringBefore('_')}",
+                            "scan": "${filename:substringBeforeLast('.')}",
+                        }, comments="Storage layout: <storage.dir>/<sample>/<scan>/ (sample = file name up to the first '_')")
+    f.connect(fetch, ["success"], names)
+    norm = f.processor("NormalizeSpectra", "org.nifispectro.processors.NormalizeSpectra", SPECTRO, 0, 600, {
+        "Edge Windows": "#{xanes.edge.windows}",
+    }, auto_terminate=["original"])
+    f.connect(names, ["success"], norm)
+    snr = f.processor("RejectLowSNR", "org.nifispectro.processors.RejectLowSNR", SPECTRO, 0, 800, {
+        "Minimum SNR": "#{xanes.min.snr}",
+    }, auto_terminate=["original"])
+    f.connect(norm, ["success"], snr)
+    cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, 1000, {
+        "Edge Windows": "#{xanes.edge.windows}",
+        "Eps": "#{dbscan.eps}",
+        "MinPts": "#{dbscan.minpts}",
+    }, auto_terminate=["original"])
+    f.connect(snr, ["success"], cluster)
+    results = store(f, "Store results", "#{storage.dir}/${sample}/${scan}", -480, 1200)
+    f.connect(snr, ["success"], results)
+    f.connect(cluster, ["success"], results)
+    f.connect(results, ["failure"], results)
+    route = f.processor("Cluster spectra only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD,
+                        0, 1200, {
+                            "Routing Strategy": "Route to Property name",
+                            "cluster spectra": "${filename:endsWith('.h5'):and(#{exafs.enabled})}",
+                        }, auto_terminate=["unmatched"])
+    f.connect(cluster, ["success"], route)
+    exafs = f.processor("ExtractEXAFS", "org.nifispectro.processors.ExtractEXAFS", SPECTRO, 0, 1400, {
+        "kweight": "#{exafs.kweight}",
+        "window": "hanning",
+    }, auto_terminate=["original"])
+    f.connect(route, ["cluster spectra"], exafs)
+    exafs_store = store(f, "Store EXAFS", "#{storage.dir}/${sample}/${scan}/exafs", 0, 1600)
+    f.connect(exafs, ["success"], exafs_store)
+    f.connect(exafs_store, ["failure"], exafs_store)
+    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (norm, ["failure"]), (snr, ["failure"]),
+                  (cluster, ["failure"]), (exafs, ["failure"])], 700, 400)
+    f.label("XANES imaging (seed 000)\n\nStacks written into #{incoming.dir} are normalized per edge window, low-SNR\n"
+            "pixels masked, phases found by DBSCAN (outliers = minority phase) and EXAFS extracted from\n"
+            "each phase's mean spectrum. Results: #{storage.dir}/<sample>/<scan>/. Failures: #{quarantine.dir}.",
+            700, 0, 620, 150)
+    return f
+
+
+def pdf_identification():
+    f = Flow("pdf-identification", "PDF identification",
+             "Measured PDFs (.gr) -> ClassifyStructure -> storage, split by identified / unidentified",
+             "PDF identification", common_parameters("pdf-identification") + [
+                 ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
+                 ("classify.min.probability", "0.5", "A PDF is identified when its top candidate reaches this probability"),
+             ])
+    fetch = listing(f, r".*\.(gr|dat|txt)")
+    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 400, {
+        "Model File": "#{classify.model}",
+        "Minimum Top Probability": "#{classify.min.probability}",
+    }, auto_terminate=["original"])
+    f.connect(fetch, ["success"], classify)
+    ident = store(f, "Store identified", "#{storage.dir}/identified", -240, 600)
+    unident = store(f, "Store unidentified", "#{storage.dir}/unidentified", 240, 600)
+    f.connect(classify, ["identified"], ident)
+    f.connect(classify, ["unidentified"], unident)
+    f.connect(classify, ["chart"], ident)
+    f.connect(ident, ["failure"], ident)
+    f.connect(unident, ["failure"], unident)
+    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (classify, ["failure"])], 900, 200)
+    f.label("PDF identification (seed 004)\n\n.gr files in #{incoming.dir} get a ranked list of candidate structures;\n"
+            "#{storage.dir}/identified or /unidentified by the confidence rule. Failures: #{quarantine.dir}.",
+            900, -20, 560, 130)
+    return f
+
+
+def insitu_series():
+    f = Flow("insitu-series", "In-situ series",
+             "PDFs of one series gathered by MergeContent -> DecomposePCANMF -> each component -> ClassifyStructure "
+             "-> storage with scree and weight plots", "In-situ series", common_parameters("insitu-series") + [
+                 ("series.files", "10", "A series is decomposed once this many of its files have arrived"),
+                 ("series.max.wait", "5 min", "...or once its first file has waited this long"),
+                 ("pca.variance.threshold", "0.99", "Components kept: cumulative explained variance up to this"),
+                 ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
+                 ("classify.min.probability", "0.5", "A component is identified when its top candidate reaches this probability"),
+             ])
+    fetch = listing(f, r".*\.gr")
+    series = f.processor("Series from file name", "org.apache.nifi.processors.attributes.UpdateAttribute",
+                         UPDATE_ATTRIBUTE, 0, 400, {"series": "${filename:substringBeforeLast('_')}"},
+                         comments="Files <series>_<index>.gr belong to series <series>")
+    f.connect(fetch, ["success"], series)
+    merge = f.processor("Gather series", "org.apache.nifi.processors.standard.MergeContent", STANDARD, 0, 600, {
+        "Merge Strategy": "Bin-Packing Algorithm",
+        "Merge Format": "TAR",
+        "Correlation Attribute Name": "series",
+        "Minimum Number of Entries": "#{series.files}",
+        "Maximum Number of Entries": "100000",
+        "Max Bin Age": "#{series.max.wait}",
+        "Keep Path": "false",
+    }, auto_terminate=["original"])
+    f.connect(series, ["success"], merge)
+    decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, 800, {
+        "Variance Threshold": "#{pca.variance.threshold}",
+    }, auto_terminate=["original"])
+    f.connect(merge, ["merged"], decompose)
+    results = store(f, "Store decomposition", "#{storage.dir}/${series}", -480, 1000)
+    f.connect(decompose, ["success"], results)
+    f.connect(results, ["failure"], results)
+    route = f.processor("Components only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD, 0, 1000, {
+        "Routing Strategy": "Route to Property name",
+        "component": "${decompose.component.index:isEmpty():not()}",
+    }, auto_terminate=["unmatched"])
+    f.connect(decompose, ["success"], route)
+    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 1200, {
+        "Model File": "#{classify.model}",
+        "Minimum Top Probability": "#{classify.min.probability}",
+    }, auto_terminate=["original"])
+    f.connect(route, ["component"], classify)
+    ident = store(f, "Store component identification", "#{storage.dir}/${series}/identification", 0, 1400)
+    f.connect(classify, ["identified", "unidentified", "chart"], ident)
+    f.connect(ident, ["failure"], ident)
+    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (merge, ["failure"]),
+                  (decompose, ["failure"]), (classify, ["failure"])], 700, 400)
+    f.label("In-situ series (seed 004)\n\nFiles <series>_<n>.gr are gathered per series, reduced by PCA + NMF, and each\n"
+            "component is classified. Results: #{storage.dir}/<series>/. Failures: #{quarantine.dir}.", 700, 0, 620, 130)
+    return f
+
+
+BUILDERS = {
+    "structure-catalog": structure_catalog,
+    "xanes-imaging": xanes_imaging,
+    "pdf-identification": pdf_identification,
+    "insitu-series": insitu_series,
+}
+
 if __name__ == "__main__":
-    for flow in [structure_catalog()]:
-        flow.write()
+    import sys
+    for key in (sys.argv[1:] or BUILDERS):
+        BUILDERS[key]().write()
