@@ -21,6 +21,9 @@ import java.util.stream.IntStream;
  * <ol>
  *   <li>A bounding-box {@link KdTree} over the points.</li>
  *   <li>Core test: a radius count per point that stops at {@code minPts} (parallel).</li>
+ *   <li>For every leaf (at most 16 points) the leaves whose boxes come within eps of its box
+ *       are listed once (one tree walk per leaf instead of one per point) unless there are
+ *       more than 1024 of them (high dimensions), in which case its points walk the tree.</li>
  *   <li>Core points are joined with a lock-free union-find (link by CAS of the larger root
  *       under the smaller) while walking each core point's eps-ball in the tree (parallel).
  *       Subtrees whose points are all core and already in one set ("united", a property that
@@ -118,11 +121,13 @@ public final class Dbscan {
         final int d = tree.dims();
         // 1. core test: per-point radius count, nearest subtree first, stopping at minPts
         final boolean[] coreT = new boolean[n];
+        final int[][] cand = new int[nl][];
         IntStream.range(0, nl).parallel().forEach(li -> {
             int leaf = leaves[li];
             for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
                 coreT[p] = tree.countWithin(p, eps2, minPts) >= minPts;
             }
+            cand[li] = tree.candidateLeaves(leaf, eps2, CANDIDATE_CAP);
         });
         // 2. union-find over core points. Nodes whose points are all core and already in one
         //    set are "united" (a monotone property): a query skips a united node in its own set,
@@ -156,6 +161,11 @@ public final class Dbscan {
             int from = (int) ((long) nl * round / rounds), to = (int) ((long) nl * (round + 1) / rounds);
             IntStream.range(from, to).parallel().forEach(li -> {
                 int leaf = leaves[li];
+                int[] cl = cand[li];
+                if (cl != null) {
+                    unionViaCandidates(tree, leaf, cl, eps2, coreT, united, parent);
+                    return;
+                }
                 int[] stack = new int[64];
                 for (int p = tree.nodeLo(leaf), e = tree.nodeHi(leaf); p < e; p++) {
                     if (coreT[p]) {
@@ -208,11 +218,26 @@ public final class Dbscan {
                     continue;
                 }
                 best[0] = Integer.MAX_VALUE;
-                tree.visitWithin(p, eps2, q -> {
-                    if (coreT[q] && labelT[q] < best[0]) {
-                        best[0] = labelT[q];
+                int[] cl = cand[li];
+                if (cl != null) {
+                    int po = p * d;
+                    for (int c : cl) {
+                        if (tree.minDist2(pts, po, c) > eps2) {
+                            continue;
+                        }
+                        for (int q = tree.lo[c], qhi = tree.hi[c]; q < qhi; q++) {
+                            if (coreT[q] && labelT[q] < best[0] && tree.dist2Tree(p, q) <= eps2) {
+                                best[0] = labelT[q];
+                            }
+                        }
                     }
-                });
+                } else {
+                    tree.visitWithin(p, eps2, q -> {
+                        if (coreT[q] && labelT[q] < best[0]) {
+                            best[0] = labelT[q];
+                        }
+                    });
+                }
                 borderT[p] = best[0] == Integer.MAX_VALUE ? NOISE : best[0];
             }
         });
@@ -231,6 +256,59 @@ public final class Dbscan {
             }
         }
         return new Result(labels, core, nc, sizes, noise, eps, minPts);
+    }
+
+    /** Leaves with more eps-close leaves than this walk the tree per point instead. */
+    private static final int CANDIDATE_CAP = 1024;
+
+    /**
+     * Union phase for one leaf from its list of eps-close leaves: a united candidate leaf in the
+     * query's set is skipped, a united one not yet joined needs only one eps-close pair.
+     */
+    private static void unionViaCandidates(KdTree tree, int leaf, int[] cl, double eps2, boolean[] coreT,
+                                           boolean[] united, AtomicIntegerArray parent) {
+        final double[] pts = tree.pts;
+        final int d = tree.dims();
+        final boolean selfUnited = united[leaf];
+        for (int p = tree.lo[leaf], e = tree.hi[leaf]; p < e; p++) {
+            if (!coreT[p]) {
+                continue;
+            }
+            int po = p * d;
+            for (int c : cl) {
+                if (c == leaf && selfUnited) {
+                    continue;
+                }
+                int qlo = tree.lo[c], qhi = tree.hi[c];
+                if (united[c]) {
+                    if (find(parent, qlo) == find(parent, p) || tree.minDist2(pts, po, c) > eps2) {
+                        continue;
+                    }
+                    if (tree.maxDist2(pts, po, c) <= eps2) {
+                        union(parent, p, qlo);
+                        continue;
+                    }
+                    for (int q = qlo; q < qhi; q++) {
+                        if (tree.dist2Tree(p, q) <= eps2) {
+                            union(parent, p, q);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                // each pair once, from its lower tree index (that point's own walk, whichever
+                // route it takes, covers every neighbour above it)
+                if (qhi <= p + 1 || tree.minDist2(pts, po, c) > eps2) {
+                    continue;
+                }
+                boolean all = tree.maxDist2(pts, po, c) <= eps2;
+                for (int q = Math.max(qlo, p + 1); q < qhi; q++) {
+                    if (coreT[q] && (all || tree.dist2Tree(p, q) <= eps2)) {
+                        union(parent, p, q);
+                    }
+                }
+            }
+        }
     }
 
     /** Unions core point p with every core point within eps, pruning united subtrees. */
