@@ -21,10 +21,11 @@ import java.util.stream.IntStream;
  *       to [0, 1]; the knee is the point farthest below the chord from the first to the last
  *       point, i.e. the maximum of {@code x_norm - y_norm}. Eps = the k-distance there.</li>
  * </ol>
- * Design note (measured on the synthetic stack of SyntheticPhaseRecoveryTest, 36,104 pixels,
- * 3 PCA scores, MinPts 10): cutting the curve at its 99th percentile instead put the knee at the
- * 83rd percentile (Eps 0.018, ARI 0.81: 3,600 thin-sample pixels of the major phases became
- * noise); the whole curve gives Eps 0.044, ARI 0.99.
+ * Design note (measured on the synthetic stack of SyntheticPhaseRecoveryTest, 36,107 kept
+ * pixels, 3 PCA scores, MinPts 10): cutting the curve at its 99th percentile instead put the knee
+ * at the 84th percentile (Eps 0.016, ARI 0.82: 3,489 pixels of the major phases became noise);
+ * the whole curve less the top MinPts values gives the knee at the 98th percentile (Eps 0.037,
+ * ARI 0.989, 284 noise points).
  * Points whose k-distance lies above the knee (sparse points) become noise, which is how the
  * seed paper isolates its minority phase. {@link #percentile} offers the simpler rule used by
  * the reference script {@code make_stack_reference.py} (90th percentile of the k-distances).

@@ -397,9 +397,10 @@ public final class KdTree {
 
     /**
      * Leaves whose box comes within {@code sqrt(eps2)} of the box of leaf {@code leaf} (the leaf
-     * itself included): every eps-neighbour of every point of the leaf lies in one of them.
+     * itself included): every eps-neighbour of every point of the leaf lies in one of them;
+     * null when there are more than {@code cap} of them.
      */
-    int[] candidateLeaves(int leaf, double eps2) {
+    int[] candidateLeaves(int leaf, double eps2, int cap) {
         int[] out = new int[16];
         int c = 0;
         int[] stack = new int[64];
@@ -411,6 +412,9 @@ public final class KdTree {
                 continue;
             }
             if (left[node] < 0) {
+                if (c == cap) {
+                    return null;
+                }
                 if (c == out.length) {
                     out = java.util.Arrays.copyOf(out, c * 2);
                 }

@@ -27,6 +27,9 @@ public record PcaModel(double[] mean, double[][] components, double[] explainedV
                        double[] explainedVarianceRatio, double totalVariance, long nSamples,
                        int nFeatures, int windowFrom, int windowTo) {
 
+    /** Default cumulative explained-variance threshold for choosing the number of components. */
+    public static final double DEFAULT_VARIANCE_THRESHOLD = 0.99;
+
     /** Number of features inside the window. */
     public int windowWidth() {
         return windowTo - windowFrom;

@@ -35,6 +35,11 @@ public final class ClusterBenchmark {
     private ClusterBenchmark() {
     }
 
+    static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     public static void main(String[] args) throws Exception {
         String[] what = args.length == 0 ? new String[] {"pca-dbscan", "dbscan-sklearn", "nmf"} : args;
         System.out.printf("cores %d, max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
@@ -115,6 +120,7 @@ public final class ClusterBenchmark {
         int slabRows = 4096;
         float[] slab = new float[slabRows * E];
         long t0 = System.nanoTime();
+        long c0 = cpu();
         for (int s = 0; s < N; s += slabRows) {
             fillSlab(spectra, s, Math.min(slabRows, N - s), slab);
         }
@@ -160,6 +166,7 @@ public final class ClusterBenchmark {
                         (e1 - e0) / 1e9, est.eps(), (e2 - e1) / 1e9, (e3 - e2) / 1e9, r.nClusters(), r.nNoise(),
                         Arrays.toString(Arrays.copyOfRange(sizes, Math.max(0, sizes.length - 7), sizes.length)),
                         (e3 - a) / 1e9 - 2 * gen);
+                System.out.printf("  (process CPU time since start of pca-dbscan %.2f s)%n", (cpu() - c0) / 1e9);
             }
         }
     }
@@ -170,8 +177,10 @@ public final class ClusterBenchmark {
             int d = (int) c[0];
             double[] x = sklearnSynth(d, 0);
             long a = System.nanoTime();
+            long ca = cpu();
             Dbscan.Result r = Dbscan.cluster(x, N, d, c[1], (int) c[2]);
             long b = System.nanoTime();
+            System.out.printf("  (process CPU time %.2f s)%n", (cpu() - ca) / 1e9);
             int[] sizes = r.clusterSizes().clone();
             Arrays.sort(sizes);
             System.out.printf("DBSCAN bench_sklearn set d=%d eps=%.1f minPts=%d: %.2f s, %d clusters, %d noise, largest %s%n",
@@ -254,9 +263,11 @@ public final class ClusterBenchmark {
         }
         Runtime rt = Runtime.getRuntime();
         long a = System.nanoTime();
+        long ca = cpu();
         Nmf.Result res = Nmf.fitNonNegative(x, new Nmf.Options(k, Nmf.Init.NNDSVDA, maxIter, 1e-4, 0,
                 Nmf.NegativeRule.REJECT));
         long b = System.nanoTime();
+        System.out.printf("  (process CPU time %.2f s)%n", (cpu() - ca) / 1e9);
         System.out.printf("NMF %d x %d, k=%d, max_iter %d: %.2f s, %d iterations, converged %b, reconstruction error %.4f, "
                         + "heap used %d MB%n", n, m, k, maxIter, (b - a) / 1e9, res.nIter(), res.converged(),
                 res.reconstructionError(), (rt.totalMemory() - rt.freeMemory()) >> 20);
