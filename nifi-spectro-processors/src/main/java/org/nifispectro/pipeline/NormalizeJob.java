@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.nifispectro.io.stack.ProcessStep;
 import org.nifispectro.io.stack.Slab;
@@ -14,7 +18,10 @@ import org.nifispectro.io.stack.StackInfo;
 import org.nifispectro.io.stack.StackOptions;
 import org.nifispectro.io.stack.StackReader;
 import org.nifispectro.io.stack.StackWriter;
+import org.nifispectro.xas.ChantlerF2;
+import org.nifispectro.xas.Mback;
 import org.nifispectro.xas.PreEdgeNormalization;
+import org.nifispectro.xas.StackMback;
 import org.nifispectro.xas.StackNormalizer;
 
 /**
@@ -38,7 +45,19 @@ import org.nifispectro.xas.StackNormalizer;
  * normalizer is immutable; with more than one thread the next slab is read meanwhile) and written in place into the output: the normalized stack (window energies
  * only), the e0, edge-step, pre-edge-noise and white-line maps.</li>
  * </ol>
- * A pixel with a NaN/Inf value, a flat spectrum or an edge step below float32 resolution gets NaN
+ * <h2>MBACK</h2> With {@link Method#MBACK} the normalized stack and the edge step come from MBACK
+ * (Weng et al. 2005; {@link StackMback}, Larch {@code mback} defaults: pre2 = -50, norm1 = 100 eV,
+ * background order 3, no erfc term), fitted per pixel with e0 fixed to the window's reference e0 and
+ * the Chantler f2 of the window's {@link Absorber}; pre1/pre2/norm1/norm2 given in the parameters
+ * replace Larch's mback defaults (nnorm is not used by MBACK). The e0 map, the pre-edge noise and
+ * the "has an edge" test stay those of the pre-edge method above (derivative maximum; RMS residual
+ * of the pre-edge line in the unit of the input; edge step above float32 resolution), so the
+ * signal-to-noise ratio of RejectLowSNR (edge step / pre-edge noise) means the same with both
+ * methods; the white line is the MBACK edge step x the maximum of the MBACK-normalized spectrum.
+ * The edge name of the absorber is recorded, not used: without the erfc term (Larch's default
+ * {@code fit_erfc=False}) and with e0 taken from the data, Larch's mback does not use it either.
+ *
+ * <p>A pixel with a NaN/Inf value, a flat spectrum or an edge step below float32 resolution gets NaN
  * for norm, edge step, pre-edge noise, white line and e0 in that window (RejectLowSNR rejects it); a window in
  * which no pixel has an edge is refused, so a wrong window is not mistaken for an empty sample.
  *
@@ -60,9 +79,124 @@ public final class NormalizeJob {
     /** Fewest energies a window (and the stack) must hold: Larch's pre_edge minimum. */
     public static final int MIN_ENERGIES = 7;
 
+    /** Entry attribute: "pre_edge" or "mback". */
+    public static final String ATTR_METHOD = "normalization_method";
+    /** Entry attribute (MBACK only): absorber per window, e.g. "Nd L3". */
+    public static final String ATTR_ABSORBERS = "mback_absorbers";
+
     private static final int MIN_CHUNK_PIXELS = 256;
 
     private NormalizeJob() {
+    }
+
+    /** How each pixel spectrum is normalized. */
+    public enum Method {
+        /** Larch {@code pre_edge}: pre-edge line and post-edge polynomial. */
+        PRE_EDGE,
+        /** MBACK (Weng et al. 2005): scaled to the tabulated f2 of the absorber, Larch {@code mback}. */
+        MBACK
+    }
+
+    /**
+     * The absorbing element and edge of an edge window, for MBACK.
+     *
+     * @param element chemical symbol, e.g. "Nd" (Z 1..92, the Chantler f2 table)
+     * @param edge    edge name (K, L1..L3, M1..M5, N1..N7), e.g. "L3"; recorded in the output, not
+     *                used by the fit (see class doc)
+     */
+    public record Absorber(String element, String edge) {
+
+        private static final Pattern EDGE = Pattern.compile("K|L[1-3]|M[1-5]|N[1-7]");
+        private static final Pattern ITEM = Pattern.compile(
+                "\\s*(?:([A-Za-z0-9_]+)\\s*=\\s*)?([A-Za-z]{1,2})(?:\\s+([A-Za-z][0-9]?))?\\s*");
+
+        public Absorber {
+            if (element == null || element.isBlank()) {
+                throw new IllegalArgumentException("absorber element is empty; give a chemical symbol such as Nd");
+            }
+            element = element.trim();
+            element = element.substring(0, 1).toUpperCase(Locale.ROOT) + element.substring(1).toLowerCase(Locale.ROOT);
+            ChantlerF2.atomicNumber(element); // throws naming the unknown symbol
+            edge = edge == null ? "" : edge.trim().toUpperCase(Locale.ROOT);
+            if (!edge.isEmpty() && !EDGE.matcher(edge).matches()) {
+                throw new IllegalArgumentException("absorber edge '" + edge + "' of " + element
+                        + " is not an edge name (K, L1, L2, L3, M1..M5, N1..N7)");
+            }
+        }
+
+        /** "Nd L3", or "Nd" without an edge. */
+        @Override
+        public String toString() {
+            return edge.isEmpty() ? element : element + " " + edge;
+        }
+
+        /**
+         * One absorber per window, from the text form: {@code Element [Edge]} for every window (e.g.
+         * {@code Nd L3}), or per window label {@code label=Element [Edge]} separated by commas or
+         * semicolons (e.g. {@code L3=Nd L3, L2=Nd L2}); an item without a label covers the windows not
+         * named. Without an edge, a window labelled like an edge (L3, K, ...) takes that edge.
+         *
+         * @throws IllegalArgumentException naming the item (1-based) or the window that is wrong
+         */
+        public static List<Absorber> parseList(String text, List<EdgeWindow> windows) {
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("MBACK needs the absorbing element (and edge), e.g. 'Nd L3'");
+            }
+            Map<String, String[]> byLabel = new HashMap<>();
+            String[] fallback = null;
+            String[] items = text.split("[,;]");
+            for (int i = 0; i < items.length; i++) {
+                Matcher m = ITEM.matcher(items[i]);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("absorber " + (i + 1) + " '" + items[i].trim()
+                            + "' is not 'Element [Edge]' or 'label=Element [Edge]', e.g. 'Nd L3' or 'L2=Nd L2'");
+                }
+                String[] v = {m.group(2), m.group(3)};
+                try {
+                    new Absorber(v[0], v[1]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("absorber " + (i + 1) + " '" + items[i].trim() + "': "
+                            + e.getMessage(), e);
+                }
+                if (m.group(1) == null) {
+                    if (fallback != null) {
+                        throw new IllegalArgumentException("absorber " + (i + 1) + " '" + items[i].trim()
+                                + "': only one absorber may omit the window label");
+                    }
+                    fallback = v;
+                } else if (byLabel.put(m.group(1).toLowerCase(Locale.ROOT), v) != null) {
+                    throw new IllegalArgumentException("absorber for window '" + m.group(1) + "' is given twice");
+                }
+            }
+            List<Absorber> out = new ArrayList<>();
+            int used = 0;
+            for (EdgeWindow w : windows) {
+                String[] v = byLabel.get(w.label().toLowerCase(Locale.ROOT));
+                if (v != null) {
+                    used++;
+                } else {
+                    v = fallback;
+                }
+                if (v == null) {
+                    throw new IllegalArgumentException("no absorber for edge window '" + w.label() + "' in '" + text.trim()
+                            + "'; add " + w.label() + "=Element Edge or one absorber without a label");
+                }
+                String edge = v[1];
+                if (edge == null && EDGE.matcher(w.label().toUpperCase(Locale.ROOT)).matches()) {
+                    edge = w.label();
+                }
+                out.add(new Absorber(v[0], edge));
+            }
+            if (used < byLabel.size()) {
+                List<String> labels = new ArrayList<>();
+                for (EdgeWindow w : windows) {
+                    labels.add(w.label());
+                }
+                throw new IllegalArgumentException("absorber names a window that is not among the edge windows " + labels
+                        + ": '" + text.trim() + "'");
+            }
+            return List.copyOf(out);
+        }
     }
 
     /**
@@ -75,9 +209,19 @@ public final class NormalizeJob {
      * @param memoryBudgetBytes       heap the run may use
      * @param maxNonFiniteFraction    largest fraction (0..1) of pixels with a NaN/Inf value accepted
      * @param threads                 worker threads for the per-pixel work (1 = the caller only)
+     * @param method                  pre-edge/post-edge (Larch pre_edge) or MBACK
+     * @param absorbers               MBACK: one absorber per window, in window order; empty for PRE_EDGE
      */
     public record Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
-                         long memoryBudgetBytes, double maxNonFiniteFraction, int threads) {
+                         long memoryBudgetBytes, double maxNonFiniteFraction, int threads, Method method,
+                         List<Absorber> absorbers) {
+
+        /** The pre-edge method. */
+        public Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
+                      long memoryBudgetBytes, double maxNonFiniteFraction, int threads) {
+            this(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, Method.PRE_EDGE, List.of());
+        }
+
         public Config {
             if (windows == null || windows.isEmpty()) {
                 throw new IllegalArgumentException("at least one edge window is needed");
@@ -99,6 +243,14 @@ public final class NormalizeJob {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
+            if (method == null) {
+                method = Method.PRE_EDGE;
+            }
+            absorbers = absorbers == null ? List.of() : List.copyOf(absorbers);
+            if (method == Method.MBACK && absorbers.size() != windows.size()) {
+                throw new IllegalArgumentException("MBACK needs one absorber per edge window: " + windows.size()
+                        + " window(s), " + absorbers.size() + " absorber(s)");
+            }
         }
 
         /** Whole scan, Larch defaults, 1 GB, 10 % non-finite pixels, 2 threads. */
@@ -108,27 +260,41 @@ public final class NormalizeJob {
         }
 
         public Config withWindows(List<EdgeWindow> w) {
-            return new Config(w, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads);
+            return new Config(w, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
         }
 
         public Config withParams(PreEdgeNormalization.Params p) {
-            return new Config(windows, p, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads);
+            return new Config(windows, p, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
         }
 
         public Config withMemoryBudget(long bytes) {
-            return new Config(windows, params, e0SearchEv, bytes, maxNonFiniteFraction, threads);
+            return new Config(windows, params, e0SearchEv, bytes, maxNonFiniteFraction, threads, method, absorbers);
         }
 
         public Config withMaxNonFiniteFraction(double f) {
-            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, f, threads);
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, f, threads, method, absorbers);
         }
 
         public Config withThreads(int n) {
-            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, n);
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, n, method, absorbers);
+        }
+
+        /** MBACK with these absorbers (one per window, see {@link Absorber#parseList}). */
+        public Config withMback(List<Absorber> a) {
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, Method.MBACK, a);
+        }
+
+        /** Mback parameters of window {@code k}: the given pre1/pre2/norm1/norm2, else Larch's mback defaults. */
+        Mback.Params mbackParams(int k, double e0) {
+            Mback.Params d = Mback.Params.defaults(absorbers.get(k).element());
+            return new Mback.Params(d.element(), e0, Double.isNaN(params.pre1()) ? d.pre1() : params.pre1(),
+                    Double.isNaN(params.pre2()) ? d.pre2() : params.pre2(),
+                    Double.isNaN(params.norm1()) ? d.norm1() : params.norm1(),
+                    Double.isNaN(params.norm2()) ? d.norm2() : params.norm2(), d.order());
         }
 
         public Config withE0Search(double ev) {
-            return new Config(windows, params, ev, memoryBudgetBytes, maxNonFiniteFraction, threads);
+            return new Config(windows, params, ev, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
         }
     }
 
@@ -225,14 +391,29 @@ public final class NormalizeJob {
                 }
             }
 
+            StackMback[] mbacks = null;
+            if (config.method() == Method.MBACK) {
+                mbacks = new StackMback[windows.size()];
+                for (int k = 0; k < windows.size(); k++) {
+                    EdgeWindow w = windows.get(k);
+                    try {
+                        mbacks[k] = StackMback.prepare(energy, w.emin(), w.emax(), config.mbackParams(k, normalizers[k].e0Ref()));
+                    } catch (IllegalArgumentException e) {
+                        throw PipelineException.input("edge window " + w + " cannot be normalized by MBACK ("
+                                + config.absorbers().get(k) + "): " + e.getMessage(), "Edge Windows: " + w.label() + " ("
+                                + where + ")", e);
+                    }
+                }
+            }
+
             long t1 = System.nanoTime();
-            StackWriter writer = builder(info, windows, normalizers, reader, step).write(output);
+            StackWriter writer = builder(info, windows, normalizers, reader, step, config).write(output);
             double createSeconds = (System.nanoTime() - t1) / 1e9;
             Maps maps;
             boolean complete = false;
             double finishSeconds;
             try {
-                maps = normalizeAll(reader, writer, info, normalizers, windows, rows, parallel);
+                maps = normalizeAll(reader, writer, info, normalizers, mbacks, windows, rows, parallel);
                 long t2 = System.nanoTime();
                 writer.close();
                 finishSeconds = (System.nanoTime() - t2) / 1e9;
@@ -290,7 +471,7 @@ public final class NormalizeJob {
      * one is read while it is normalized, see {@link SlabPrefetch}), the normalized output and the per-slab maps of every
      * window, the writer's row buffer, the whole-image e0, edge-step and pre-edge-noise maps kept for
      * the statistics (plus one copy while taking a median), the writer's placeholder row references, and the
-     * per-thread partial sums of pass 1.
+     * per-thread partial sums of pass 1, and the writer's reorder block ({@link StackWriter#stackWorkBytes}).
      */
     public static long heapBytes(StackReader reader, StackInfo info, int[] windowEnergies, int rows, int threads) {
         long px = (long) rows * info.nx();
@@ -301,7 +482,13 @@ public final class NormalizeJob {
         }
         int k = windowEnergies.length;
         long prefetched = threads > 1 ? px * info.nE() * 4L : 0; // the slab worked on while the next is read
-        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 4L * 4L + px * 4L;
+        int widest = 0;
+        for (int c : windowEnergies) {
+            widest = Math.max(widest, c);
+        }
+        // maps: e0, step, noise, white line, MBACK step; the writer's reorder block
+        long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 4L * 5L + px * 4L
+                + StackWriter.stackWorkBytes(px, widest);
         long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
                 + info.nE() * 32L;
         return perSlab + fixed;
@@ -397,7 +584,7 @@ public final class NormalizeJob {
     // ------------------------------------------------------------------ output
 
     private static StackWriter.Builder builder(StackInfo info, List<EdgeWindow> windows, StackNormalizer[] sn,
-                                               StackReader reader, ProcessStep step) {
+                                               StackReader reader, ProcessStep step, Config config) {
         int k = windows.size();
         String[] labels = new String[k];
         double[] emin = new double[k];
@@ -435,10 +622,18 @@ public final class NormalizeJob {
                 .entryAttribute(NormalizedStackLayout.ATTR_NORM1, norm1)
                 .entryAttribute(NormalizedStackLayout.ATTR_NORM2, norm2)
                 .entryAttribute(NormalizedStackLayout.ATTR_NNORM, nnorm)
+                .entryAttribute(ATTR_METHOD, config.method() == Method.MBACK ? "mback" : "pre_edge")
                 .entryAttribute("source_file", info.fileName())
                 .entryAttribute("source_dataset", info.dataPath())
                 .defaultData(NormalizedStackLayout.norm(labels[0]))
                 .history(reader.history());
+        if (config.method() == Method.MBACK) {
+            String[] abs = new String[k];
+            for (int i = 0; i < k; i++) {
+                abs[i] = config.absorbers().get(i).toString();
+            }
+            b.entryAttribute(ATTR_ABSORBERS, abs);
+        }
         if (step != null) {
             b.step(step);
         }
@@ -457,7 +652,7 @@ public final class NormalizeJob {
     }
 
     private static Maps normalizeAll(StackReader reader, StackWriter writer, StackInfo info, StackNormalizer[] sn,
-                                     List<EdgeWindow> windows, int rows, Parallel parallel)
+                                     StackMback[] mb, List<EdgeWindow> windows, int rows, Parallel parallel)
             throws StackFormatException, IOException {
         int k = sn.length;
         int nx = info.nx();
@@ -471,6 +666,7 @@ public final class NormalizeJob {
         float[] step = null;
         float[] noise = null;
         float[] white = null;
+        float[] mstep = null;
         try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
           long t = System.nanoTime();
           for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
@@ -483,6 +679,7 @@ public final class NormalizeJob {
                 step = new float[n];
                 noise = new float[n];
                 white = new float[n];
+                mstep = mb == null ? null : new float[n];
                 for (int w = 0; w < k; w++) {
                     norm[w] = new float[n * sn[w].windowLength()];
                 }
@@ -498,10 +695,27 @@ public final class NormalizeJob {
                 float[] stepW = step;
                 float[] noiseW = noise;
                 float[] whiteW = white;
+                float[] mstepW = mstep;
+                StackMback m = mb == null ? null : mb[w];
                 int w0 = s.windowStart();
                 boolean anyBad = slab.nonFiniteCount() > 0;
                 parallel.forRange(n, MIN_CHUNK_PIXELS, (part, from, to) -> {
-                    s.normalize(d, from * nE, to - from, normW, from * nw, e0W, stepW, noiseW, from);
+                    if (m == null) {
+                        s.normalize(d, from * nE, to - from, normW, from * nw, e0W, stepW, noiseW, from);
+                    } else {
+                        // e0, noise and the edge test from pre_edge; norm and step from MBACK (class doc)
+                        s.normalize(d, from * nE, to - from, null, 0, e0W, stepW, noiseW, from);
+                        m.normalize(d, from * nE, to - from, normW, from * nw, mstepW, from);
+                        for (int p = from; p < to; p++) {
+                            if (Float.isFinite(stepW[p]) && Float.isFinite(mstepW[p])) {
+                                stepW[p] = mstepW[p];
+                            } else {
+                                stepW[p] = Float.NaN;
+                                noiseW[p] = Float.NaN;
+                                Arrays.fill(normW, p * nw, (p + 1) * nw, Float.NaN);
+                            }
+                        }
+                    }
                     for (int p = from; p < to; p++) {
                         // StackNormalizer only sees NaN/Inf inside its fit ranges; a pixel with one anywhere in
                         // the window has no trustworthy result there

@@ -47,6 +47,7 @@ import org.nifispectro.processors.common.Parameters;
 import org.nifispectro.processors.common.ProcessingHistory;
 import org.nifispectro.processors.common.SpectroAttributes;
 import org.nifispectro.processors.common.TempFiles;
+import org.nifispectro.processors.property.NormalizationMethod;
 import org.nifispectro.processors.property.StackAxisOrder;
 import org.nifispectro.processors.property.StackEnergyUnit;
 import org.nifispectro.xas.PreEdgeNormalization;
@@ -56,7 +57,8 @@ import org.nifispectro.xas.PreEdgeNormalization;
 @Tags({"xas", "xanes", "spectro-microscopy", "normalization", "pre-edge", "larch", "hdf5", "nexus", "stack", "synchrotron"})
 @CapabilityDescription("Normalizes every pixel spectrum of an HDF5 spectral image stack (APS Data Exchange, NeXus NXstxm/NXdata,"
         + " NSLS-II FXI, or dataset paths given per FlowFile): pre-edge line and post-edge polynomial with Larch's rules"
-        + " and parameter names, each edge window (e.g. L3 and L2) on its own. Reads the stack twice, one slab of image rows"
+        + " and parameter names, or MBACK (Weng et al. 2005) against the tabulated f2 of the absorber, each edge window"
+        + " (e.g. L3 and L2) on its own. Reads the stack twice, one slab of image rows"
         + " at a time: the mean spectrum fixes the reference e0 and the fit ranges of each window, then every pixel is"
         + " normalized. Emits a new NeXus HDF5 FlowFile with the normalized stack and the e0, edge-step and pre-edge-noise"
         + " maps of each window plus the processing history; the input goes to 'original'.")
@@ -71,6 +73,8 @@ import org.nifispectro.xas.PreEdgeNormalization;
             + " (their results are NaN)"),
     @WritesAttribute(attribute = NormalizeSpectra.ATTR_WINDOWS, description = "Edge window labels, comma separated"
             + " (\"edge\" for one window over the whole scan)"),
+    @WritesAttribute(attribute = NormalizeSpectra.ATTR_METHOD, description = "Normalization Method used: pre_edge or mback"),
+    @WritesAttribute(attribute = "xas.<label>.absorber", description = "MBACK only: absorber of the window, e.g. Nd L3"),
     @WritesAttribute(attribute = "xas.<label>.e0.reference", description = "e0 of the mean spectrum in the window (eV)"),
     @WritesAttribute(attribute = "xas.<label>.e0.min", description = "Smallest per-pixel e0 in the window (eV)"),
     @WritesAttribute(attribute = "xas.<label>.e0.max", description = "Largest per-pixel e0 in the window (eV)"),
@@ -97,6 +101,7 @@ public class NormalizeSpectra extends AbstractProcessor {
     static final String ATTR_ENERGIES = "stack.energies";
     static final String ATTR_NON_FINITE = "stack.pixels.nonfinite";
     static final String ATTR_WINDOWS = "xas.windows";
+    static final String ATTR_METHOD = "xas.normalization.method";
     static final String OUTPUT_KIND = "normalized-stack";
     static final String MIME_TYPE = "application/x-hdf5";
 
@@ -175,6 +180,22 @@ public class NormalizeSpectra extends AbstractProcessor {
                 }
             })
             .build();
+    public static final PropertyDescriptor METHOD = new PropertyDescriptor.Builder()
+            .name("Normalization Method")
+            .description("How each pixel spectrum is normalized in each edge window")
+            .required(true)
+            .allowableValues(NormalizationMethod.class)
+            .defaultValue(NormalizationMethod.PRE_EDGE)
+            .build();
+    public static final PropertyDescriptor ABSORBER = new PropertyDescriptor.Builder()
+            .name("Absorber")
+            .description("Absorbing element and edge whose tabulated f2 MBACK matches, e.g. 'Nd L3' for every edge window,"
+                    + " or per window label 'L3=Nd L3, L2=Nd L2'. Without an edge, a window labelled like an edge (K, L3,"
+                    + " ...) takes that edge.")
+            .required(true)
+            .dependsOn(METHOD, NormalizationMethod.MBACK)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
     public static final PropertyDescriptor PRE1 = larch("pre1",
             "Start of the pre-edge line fit, eV relative to e0 (negative). Empty: Larch's default for the window");
     public static final PropertyDescriptor PRE2 = larch("pre2",
@@ -222,7 +243,8 @@ public class NormalizeSpectra extends AbstractProcessor {
             .build();
 
     private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(
-            DATA_PATH, ENERGY_PATH, ENERGY_UNIT, AXIS_ORDER, EDGE_WINDOWS, PRE1, PRE2, NORM1, NORM2, NNORM, E0_SEARCH,
+            DATA_PATH, ENERGY_PATH, ENERGY_UNIT, AXIS_ORDER, EDGE_WINDOWS, METHOD, ABSORBER, PRE1, PRE2, NORM1, NORM2, NNORM,
+            E0_SEARCH,
             NON_FINITE_LIMIT, MEMORY_BUDGET, WORKER_THREADS);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ORIGINAL, REL_FAILURE);
@@ -260,6 +282,15 @@ public class NormalizeSpectra extends AbstractProcessor {
             results.add(new ValidationResult.Builder().subject(data ? ENERGY_PATH.getName() : DATA_PATH.getName()).valid(false)
                     .explanation("Data Path and Energy Path must be set together (custom layout) or both left empty").build());
         }
+        if (context.getProperty(METHOD).asAllowableValue(NormalizationMethod.class) == NormalizationMethod.MBACK) {
+            try {
+                NormalizeJob.Absorber.parseList(context.getProperty(ABSORBER).getValue(),
+                        EdgeWindow.parseList(context.getProperty(EDGE_WINDOWS).getValue()));
+            } catch (IllegalArgumentException e) {
+                results.add(new ValidationResult.Builder().subject(ABSORBER.getName())
+                        .input(context.getProperty(ABSORBER).getValue()).valid(false).explanation(e.getMessage()).build());
+            }
+        }
         checkOrder(context, PRE1, PRE2, results);
         checkOrder(context, NORM1, NORM2, results);
         return results;
@@ -293,13 +324,18 @@ public class NormalizeSpectra extends AbstractProcessor {
                 .withNorm(nan(context, NORM1), nan(context, NORM2))
                 .withNnorm(context.getProperty(NNORM).isSet() ? context.getProperty(NNORM).asInteger() : -1)
                 .withMakeFlat(false);
+        List<EdgeWindow> windows = EdgeWindow.parseList(context.getProperty(EDGE_WINDOWS).getValue());
+        NormalizeJob.Method method = context.getProperty(METHOD).asAllowableValue(NormalizationMethod.class).method();
         config = new NormalizeJob.Config(
-                EdgeWindow.parseList(context.getProperty(EDGE_WINDOWS).getValue()),
+                windows,
                 params,
                 nan(context, E0_SEARCH),
                 context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
                 context.getProperty(NON_FINITE_LIMIT).asDouble() / 100.0,
-                context.getProperty(WORKER_THREADS).asInteger());
+                context.getProperty(WORKER_THREADS).asInteger(),
+                method,
+                method == NormalizeJob.Method.MBACK
+                        ? NormalizeJob.Absorber.parseList(context.getProperty(ABSORBER).getValue(), windows) : List.of());
         baseOptions = StackOptions.DEFAULT
                 .withEnergyUnit(context.getProperty(ENERGY_UNIT).asAllowableValue(StackEnergyUnit.class).unit())
                 .withAxisOrder(context.getProperty(AXIS_ORDER).asAllowableValue(StackAxisOrder.class).order());
@@ -327,11 +363,12 @@ public class NormalizeSpectra extends AbstractProcessor {
             ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, fileName, flowFile.getAttribute(CoreAttributes.UUID.key()));
             input = TempFiles.spool(session, flowFile, ".h5");
             output = TempFiles.create(".h5");
-            NormalizeJob.Result result = NormalizeJob.run(input, options, output, config, step);
+            NormalizeJob.Config cfg = config;
+            NormalizeJob.Result result = NormalizeJob.run(input, options, output, cfg, step);
 
             child = session.create(flowFile);
             child = session.importFrom(output, false, child);
-            child = session.putAllAttributes(child, attributes(result, fileName));
+            child = session.putAllAttributes(child, attributes(result, fileName, cfg));
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             session.getProvenanceReporter().fork(flowFile, List.of(child), Parameters.provenanceDetails(parameters, millis), millis);
             getLogger().debug("Normalized {} in {} ms with slabs of {} rows (estimated heap {} bytes)", flowFile, millis,
@@ -394,7 +431,7 @@ public class NormalizeSpectra extends AbstractProcessor {
         return null;
     }
 
-    private static Map<String, String> attributes(NormalizeJob.Result r, String inputName) {
+    private static Map<String, String> attributes(NormalizeJob.Result r, String inputName, NormalizeJob.Config cfg) {
         Map<String, String> a = new HashMap<>();
         a.put(CoreAttributes.FILENAME.key(), baseName(inputName) + "_norm.h5");
         a.put(CoreAttributes.MIME_TYPE.key(), MIME_TYPE);
@@ -403,10 +440,16 @@ public class NormalizeSpectra extends AbstractProcessor {
         a.put(ATTR_ENERGIES, Integer.toString(r.stack().nE()));
         a.put(ATTR_NON_FINITE, Long.toString(r.nonFinitePixels()));
         List<String> labels = new ArrayList<>();
-        for (NormalizeJob.WindowSummary w : r.windows()) {
+        boolean mback = cfg.method() == NormalizeJob.Method.MBACK;
+        a.put(ATTR_METHOD, mback ? "mback" : "pre_edge");
+        for (int k = 0; k < r.windows().size(); k++) {
+            NormalizeJob.WindowSummary w = r.windows().get(k);
             String l = w.window().label();
             labels.add(l);
             String p = "xas." + l + ".";
+            if (mback) {
+                a.put(p + "absorber", cfg.absorbers().get(k).toString());
+            }
             a.put(p + "e0.reference", energy(w.e0Reference()));
             a.put(p + "e0.min", energy(w.e0Min()));
             a.put(p + "e0.max", energy(w.e0Max()));

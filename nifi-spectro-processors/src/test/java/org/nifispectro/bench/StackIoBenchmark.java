@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Not a test. Run (after {@code mvnw test-compile}):
  * <pre>
- * java -Xmx2g -cp nifi-spectro-processors/target/classes:nifi-spectro-processors/target/test-classes:$(cat cp.txt) \
+ * java -Xmx2g [-Dbench.skipJhdf=true] -cp nifi-spectro-processors/target/classes:nifi-spectro-processors/target/test-classes:$(cat cp.txt) \
  *     org.nifispectro.bench.StackIoBenchmark [ny nx nE slabBudgetMB file]
  * </pre>
  */
@@ -60,6 +60,9 @@ public final class StackIoBenchmark {
         long t1 = System.nanoTime();
         int rows = 32;
         float[] buf = new float[rows * nx * nE];
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long patchCpu = 0;
+        long patchWall = 0;
         for (int y0 = 0; y0 < ny; y0 += rows) {
             int r = Math.min(rows, ny - y0);
             for (int p = 0; p < r * nx; p++) {
@@ -68,21 +71,30 @@ public final class StackIoBenchmark {
                     buf[p * nE + e] = a * (e > nE / 3 ? 1f : 0.2f) + 1e-4f * e;
                 }
             }
-            w.writeStackRows("raw", y0, r, r == rows ? buf : java.util.Arrays.copyOf(buf, r * nx * nE));
+            float[] slab = r == rows ? buf : java.util.Arrays.copyOf(buf, r * nx * nE);
+            long c = mx.getCurrentThreadCpuTime();
+            long wt = System.nanoTime();
+            w.writeStackRows("raw", y0, r, slab);
+            patchCpu += mx.getCurrentThreadCpuTime() - c;
+            patchWall += System.nanoTime() - wt;
         }
         w.close();
         long t2 = System.nanoTime();
         System.out.printf(Locale.ROOT, "write: jHDF structure + zero placeholder %.2f s, slab patching %.2f s, total %.2f s (%.0f MB/s); peak heap sampled %d MB, pools %d MB; file %d MB%n",
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t2 - t0) / 1e9, bytes / 1e6 / ((t2 - t0) / 1e9), sampler.peak() >> 20,
                 poolPeaks() >> 20, Files.size(file) >> 20);
+        System.out.printf(Locale.ROOT, "write: writeStackRows calls only: cpu %.2f s, wall %.2f s; load %s%n", patchCpu / 1e9,
+                patchWall / 1e9, loadavg());
 
         // ---- read: direct contiguous path, then jHDF's hyperslab path for comparison
-        for (boolean direct : new boolean[] {true, false}) {
+        boolean[] paths = Boolean.getBoolean("bench.skipJhdf") ? new boolean[] {true} : new boolean[] {true, false};
+        for (boolean direct : paths) {
             gc();
             sampler.reset();
             resetPoolPeaks();
             long base = used();
             long t3 = System.nanoTime();
+            long readCpu = 0;
             double checksum = 0;
             long nonFinite;
             int slabRows;
@@ -93,7 +105,9 @@ public final class StackIoBenchmark {
                 est = r.slabBytes(slabRows);
                 float[] reuse = null;
                 for (int y0 = 0; y0 < ny; y0 += slabRows) {
+                    long c = mx.getCurrentThreadCpuTime();
                     Slab s = r.readSlab(y0, Math.min(slabRows, ny - y0), reuse);
+                    readCpu += mx.getCurrentThreadCpuTime() - c;
                     reuse = s.data();
                     float[] d = s.data();
                     int n = s.pixels() * nE;
@@ -115,10 +129,19 @@ public final class StackIoBenchmark {
                     direct ? "direct contiguous" : "jHDF getData(offset, shape)", slabRows, (t4 - t3) / 1e9,
                     bytes / 1e6 / ((t4 - t3) / 1e9), est >> 20, base >> 20, sampler.peak() >> 20, poolPeaks() >> 20, checksum,
                     nonFinite);
+            System.out.printf(Locale.ROOT, "read: readSlab cpu %.2f s; load %s%n", readCpu / 1e9, loadavg());
         }
         sampler.stop = true;
         if (args.length <= 5 || !args[5].equals("keep")) {
             Files.deleteIfExists(file);
+        }
+    }
+
+    private static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

@@ -29,6 +29,8 @@ import org.nifispectro.io.stack.StackReader;
 import org.nifispectro.pipeline.ChainFixtures;
 import org.nifispectro.pipeline.NormalizedStackLayout;
 import org.nifispectro.processors.common.SpectroAttributes;
+import org.nifispectro.processors.property.NormalizationMethod;
+import org.nifispectro.xas.RefData;
 
 /**
  * NormalizeSpectra through nifi-mock: a 4 x 5 pixel two-edge stack of scaled copies of the Larch
@@ -343,6 +345,88 @@ class NormalizeSpectraTest {
         try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("nifi-spectro-")).count();
         }
+    }
+
+    /**
+     * MBACK through the processor against Larch 0.9.58 {@code mback(order=3)} (columns norm_mback_full and
+     * mback_full_step of the xas references, made by make_reference.py): every pixel is a scaled, offset and
+     * tilted copy of the reference, which MBACK's scale and cubic background absorb, so the edge step is
+     * scale x Larch's and the normalized spectrum is Larch's (tolerances of MbackTest: 1 % and 0.01).
+     */
+    @Test
+    void mbackMatchesLarchMback() throws Exception {
+        runner.setProperty(NormalizeSpectra.METHOD, NormalizationMethod.MBACK);
+        runner.setProperty(NormalizeSpectra.ABSORBER, "L3=Ce, L2=Fe K");
+        runner.enqueue(twoEdgeStack(dir, NY, NX), Map.of("filename", "scan_0042.h5"));
+        runner.run();
+
+        runner.assertTransferCount(NormalizeSpectra.REL_SUCCESS, 1);
+        MockFlowFile out = runner.getFlowFilesForRelationship(NormalizeSpectra.REL_SUCCESS).get(0);
+        out.assertAttributeEquals("xas.normalization.method", "mback");
+        out.assertAttributeEquals("xas.L3.absorber", "Ce L3");
+        out.assertAttributeEquals("xas.L2.absorber", "Fe K");
+        String[] ids = {ChainFixtures.L3_ID, ChainFixtures.L2_ID};
+        String[] labels = {"L3", "L2"};
+        Path result = dir.resolve("mback.h5");
+        Files.write(result, out.toByteArray());
+        try (HdfFile h = new HdfFile(result)) {
+            for (int w = 0; w < 2; w++) {
+                Map<String, String> summary = RefData.summary().get(ids[w]);
+                Map<String, double[]> ref = RefData.csv(ids[w] + "_norm.csv");
+                double e0 = Double.parseDouble(summary.get("e0"));
+                double larchStep = Double.parseDouble(summary.get("mback_full_step"));
+                double[] larchNorm = ref.get("norm_mback_full");
+                double[] energy = ref.get("energy_eV");
+                String p = "xas." + labels[w] + ".";
+                assertEquals(e0, Double.parseDouble(out.getAttribute(p + "e0.reference")), 0.5, p + "e0.reference");
+                assertEquals(1.25 * larchStep, Double.parseDouble(out.getAttribute(p + "edge.step.median")),
+                        0.01 * 1.25 * larchStep, p + "edge.step.median");
+                out.assertAttributeEquals(p + "pixels.with.edge", "20");
+                float[][] step = (float[][]) h.getDatasetByPath(
+                        NormalizedStackLayout.dataPath(NormalizedStackLayout.edgeStep(labels[w]))).getData();
+                float[][][] norm = (float[][][]) h.getDatasetByPath(
+                        NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(labels[w]))).getData();
+                float[][] noise = (float[][]) h.getDatasetByPath(
+                        NormalizedStackLayout.dataPath(NormalizedStackLayout.preEdgeNoise(labels[w]))).getData();
+                assertEquals(energy.length, norm.length, labels[w] + " energies in the window");
+                for (int y = 0; y < NY; y++) {
+                    for (int x = 0; x < NX; x++) {
+                        double sc = ChainFixtures.scale(y, x, NY, NX);
+                        assertEquals(larchStep * sc, step[y][x], 0.01 * larchStep * sc, labels[w] + " step at " + y + "," + x);
+                        assertTrue(Float.isFinite(noise[y][x]) && noise[y][x] >= 0, labels[w] + " noise at " + y + "," + x);
+                        double maxDev = 0;
+                        for (int i = 0; i < energy.length; i++) {
+                            if (energy[i] >= e0 + 100) {
+                                maxDev = Math.max(maxDev, Math.abs(norm[i][y][x] - larchNorm[i]));
+                            }
+                        }
+                        assertTrue(maxDev <= 0.01, labels[w] + " max |norm - larch mback| post-edge at " + y + "," + x
+                                + " = " + maxDev);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void mbackConfiguration() {
+        runner.setProperty(NormalizeSpectra.METHOD, NormalizationMethod.MBACK);
+        runner.assertNotValid(); // Absorber required
+        runner.setProperty(NormalizeSpectra.ABSORBER, "Xx L3");
+        runner.assertNotValid();
+        runner.setProperty(NormalizeSpectra.ABSORBER, "Nd Q9");
+        runner.assertNotValid();
+        runner.setProperty(NormalizeSpectra.ABSORBER, "L3=Nd L3"); // no absorber for window L2
+        runner.assertNotValid();
+        runner.setProperty(NormalizeSpectra.ABSORBER, "L3=Nd L3, L1=Nd L1"); // L1 is not a window
+        runner.assertNotValid();
+        runner.setProperty(NormalizeSpectra.ABSORBER, "Nd");
+        runner.assertValid();
+        runner.setProperty(NormalizeSpectra.ABSORBER, "L3=Nd L3, L2=Nd L2");
+        runner.assertValid();
+        runner.setProperty(NormalizeSpectra.METHOD, NormalizationMethod.PRE_EDGE);
+        runner.setProperty(NormalizeSpectra.ABSORBER, "Xx");
+        runner.assertValid(); // Absorber only matters for MBACK
     }
 
     @Test

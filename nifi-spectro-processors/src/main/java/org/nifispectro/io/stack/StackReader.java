@@ -326,7 +326,7 @@ public final class StackReader implements AutoCloseable {
 
     /**
      * Estimated peak heap of one {@link #readSlab(int, int)} call of {@code rows} rows. Direct
-     * contiguous path: the pixel-major float output plus one block of 16 energy planes (float)
+     * contiguous path: the pixel-major float output plus one block of {@link Transpose#BLOCK} energy planes (float)
      * plus one plane of stored bytes. jHDF path: the bytes jHDF reads (stored element size), the
      * nested Java arrays it builds (Java element size plus 16 bytes per leaf array), the float
      * output, and for chunked data two (compressed + decompressed) chunks, all times 3 (measured,

@@ -57,7 +57,8 @@ import java.util.Map;
  *     (a dataset left partly zero is an error, not a silent default) and forces the file to
  *     disk.</li>
  * </ol>
- * The cost is writing the deferred datasets twice (zeros, then data); heap use is one slab. The
+ * The cost is writing the deferred datasets twice (zeros, then data); heap use is the caller's slab
+ * plus {@link #stackWorkBytes} for the reorder. The
  * file is complete only after {@link #close()}: processors write to a temporary file and import
  * it into the FlowFile only then, so no partial result reaches storage.
  *
@@ -378,7 +379,8 @@ public final class StackWriter implements AutoCloseable {
     private final Map<String, Target> targets;
     private FileChannel channel;
     private ByteBuffer buffer = ByteBuffer.allocate(0);
-    private float[][] planes = new float[0][];
+    /** {@link Transpose#BLOCK} energy planes of the slab being written, plane-major. */
+    private float[] block = new float[0];
 
     private StackWriter(Path file, Map<String, Target> targets) throws IOException {
         this.file = file;
@@ -397,29 +399,33 @@ public final class StackWriter implements AutoCloseable {
         checkRows(t, y0, rows);
         checkLength(pixelMajor == null ? -1 : pixelMajor.length, (long) rows * nx * nE, name);
         int plane = rows * nx;
-        // transpose pixel-major -> energy planes in blocks of 16 energies (cache-line sized reads)
-        int blk = Math.min(16, nE);
-        if (planes.length < blk || planes[0].length < plane) {
-            planes = new float[blk][plane];
+        // pixel-major -> energy planes, Transpose.BLOCK energies at a time, then one bulk put and one
+        // positional write per plane
+        int blk = Math.min(Transpose.BLOCK, nE);
+        if (block.length < blk * plane) {
+            block = new float[blk * plane];
         }
         ByteBuffer b = buffer(plane * 4, t.order);
         for (int e0 = 0; e0 < nE; e0 += blk) {
             int nb = Math.min(blk, nE - e0);
-            for (int p = 0; p < plane; p++) {
-                int base = p * nE + e0;
-                for (int k = 0; k < nb; k++) {
-                    planes[k][p] = pixelMajor[base + k];
-                }
-            }
+            Transpose.pixelsToPlanes(pixelMajor, nE, e0, nb, plane, block);
             for (int k = 0; k < nb; k++) {
                 b.clear();
-                b.asFloatBuffer().put(planes[k], 0, plane);
+                b.asFloatBuffer().put(block, k * plane, plane);
                 b.limit(plane * 4);
                 long pos = t.address + ((long) (e0 + k) * t.d.ny + y0) * nx * 4L;
                 writeFully(b, pos);
             }
         }
         t.rowsDone.set(y0, y0 + rows);
+    }
+
+    /**
+     * Heap (bytes) {@link #writeStackRows} keeps besides the caller's slab for a slab of
+     * {@code pixels} pixels and {@code nE} energies: the reorder block (energy planes as float).
+     */
+    public static long stackWorkBytes(long pixels, int nE) {
+        return Math.min(Transpose.BLOCK, Math.max(0, nE)) * Math.max(0, pixels) * 4L;
     }
 
     /** Writes image rows {@code [y0, y0+rows)} of a deferred map (values row-major). */
