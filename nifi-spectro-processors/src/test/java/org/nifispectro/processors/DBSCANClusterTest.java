@@ -265,7 +265,7 @@ class DBSCANClusterTest {
         Files.write(Path.of("target", "DBSCANClusterTest-L3.png"), png.toByteArray());
 
         List<ProvenanceEventRecord> forks = runner.getProvenanceEvents().stream()
-                .filter(e -> e.getEventType() == ProvenanceEventType.FORK).toList();
+                .filter(e -> e.getEventType() == ProvenanceEventType.FORK && e.getDetails() != null).toList();
         assertEquals(1, forks.size(), runner.getProvenanceEvents().toString());
         assertEquals(2, forks.get(0).getChildUuids().size());
         assertTrue(forks.get(0).getChildUuids().containsAll(List.of(h5.getAttribute("uuid"), png.getAttribute("uuid"))));
