@@ -1,5 +1,6 @@
 package org.nifispectro.bench;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -8,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,7 +126,7 @@ public final class SeedChainBenchmark {
         if (python) {
             Path script = dir.resolve("seedchain_pipeline.py");
             try (InputStream in = SeedChainBenchmark.class.getResourceAsStream("/bench/seedchain_pipeline.py")) {
-                Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
             }
             Path out = dir.resolve("python.json");
             Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), stack.toString(), out.toString(),
@@ -225,13 +227,13 @@ public final class SeedChainBenchmark {
         return m;
     }
 
-    static void writeInts(Path f, int[] v) throws java.io.IOException {
+    static void writeInts(Path f, int[] v) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(v);
         Files.write(f, b.array());
     }
 
-    static int[] readInts(Path f, int n) throws java.io.IOException {
+    static int[] readInts(Path f, int n) throws IOException {
         int[] v = new int[n];
         ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(v);
         return v;
