@@ -1,0 +1,856 @@
+package org.nifispectro.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import io.jhdf.object.datatype.FixedPoint;
+import org.nifispectro.cluster.ClusterAgreement;
+import org.nifispectro.cluster.Dbscan;
+import org.nifispectro.cluster.EpsEstimator;
+import org.nifispectro.cluster.KdTree;
+import org.nifispectro.decompose.Pca;
+import org.nifispectro.decompose.PcaModel;
+import org.nifispectro.io.stack.AxisOrder;
+import org.nifispectro.io.stack.ProcessStep;
+import org.nifispectro.io.stack.Slab;
+import org.nifispectro.io.stack.StackFormatException;
+import org.nifispectro.io.stack.StackOptions;
+import org.nifispectro.io.stack.StackReader;
+import org.nifispectro.io.stack.StackWriter;
+
+/**
+ * Phase maps of a normalized spectro-microscopy stack: PCA over an energy sub-window, DBSCAN on the
+ * scores, per-cluster mean spectra, per edge window; the third step of the chain after
+ * {@link NormalizeJob} and {@link RejectJob} (Duan et al. 2016).
+ *
+ * <h2>Input</h2>
+ * A file in the {@link NormalizedStackLayout}: RejectLowSNR's output (the {@code mask} decides which
+ * pixels are clustered) or NormalizeSpectra's output without a mask (then every pixel is used). In
+ * both cases a pixel whose normalized spectrum holds a NaN/Inf anywhere in a window is left out of
+ * that window and counted as rejected.
+ *
+ * <h2>Per window (three streaming passes over the window's normalized stack)</h2>
+ * <ol>
+ *   <li>Covariance of the used pixels' spectra over the PCA sub-window {@code [pcaEmin, pcaEmax]}
+ *       (eV; default the whole window) with {@link Pca.Accumulator} (at most {@code maxFitPixels}
+ *       pixels, taken at an even stride in pixel order when there are more; 0 = all), then the
+ *       eigen-decomposition. Components: a fixed count, or the smallest count whose cumulative
+ *       explained variance ratio reaches a threshold (scikit-learn's {@code n_components=0.9}
+ *       rule), at most {@value #MAX_COMPONENTS}.</li>
+ *   <li>Scores of every used pixel (parallel), scikit-learn's sign convention
+ *       ({@link Pca#svdFlip}); DBSCAN ({@link Dbscan}, labels identical to scikit-learn's) with
+ *       Eps given or estimated by {@link EpsEstimator#estimate} (knee of the sorted
+ *       (MinPts-1)-distance graph, Kneedle).</li>
+ *   <li>Mean normalized spectrum of every cluster and of the outlier group over the whole window.</li>
+ * </ol>
+ * Labels: {@code >= 0} clusters (numbered as scikit-learn numbers them), {@link #OUTLIER} = -1
+ * (DBSCAN noise: the outlier group, which seed 000 reads as a minority phase because low-signal
+ * pixels were removed beforehand), {@link #REJECTED} = -2 (pixels not clustered: masked by the SNR
+ * test or non-finite). With two or more windows the first two are compared: adjusted Rand index and
+ * contingency table over the pixels used in both ({@link ClusterAgreement}).
+ *
+ * <h2>Output</h2>
+ * <pre>
+ * /entry  &#64;edge_windows (clustered), &#64;dbscan_min_pts, &#64;pca_components_rule ...
+ *   labels_&lt;label&gt;/data   int32 [ny][nx] with &#64;label_values / &#64;label_names legend
+ *   cluster_spectra_&lt;label&gt;  NXdata: data float32 [k][nE] mean normalized spectra, energy (eV),
+ *                           cluster (ids; -1 = outliers), pixel_count
+ *   &#64;pca_explained_variance_ratio_&lt;label&gt; float64[], &#64;pca_components_&lt;label&gt;, &#64;pca_energy_range_eV_&lt;label&gt;,
+ *   &#64;dbscan_eps_&lt;label&gt;, &#64;dbscan_eps_method_&lt;label&gt;
+ *   &#64;agreement_windows, &#64;agreement_ari, &#64;agreement_row_labels, &#64;agreement_col_labels,
+ *   &#64;agreement_counts (int64, row-major)
+ *   process/step_NNN        history (input's steps plus this one)
+ * </pre>
+ *
+ * <h2>Memory</h2> Per pixel a few ints (mask, labels per window), per used pixel the scores and the
+ * KD-tree (about {@code 8 * (3 k + 6)} bytes), the covariance (a few d x d doubles) and two slabs
+ * of the widest window; see {@link #heapBytes}. The stack itself is never held.
+ *
+ * <h2>References</h2>
+ * <ul>
+ *   <li>Duan et al., Sci. Rep. 6:34406 (2016) (seed 000).</li>
+ *   <li>Ester, Kriegel, Sander, Xu, KDD-96; scikit-learn 1.2 {@code DBSCAN}, {@code PCA}.</li>
+ *   <li>Hubert and Arabie, J. Classif. 2 (1985) 193 (adjusted Rand index).</li>
+ * </ul>
+ */
+public final class ClusterJob {
+
+    /** Label of DBSCAN noise: the outlier group (minority phase). */
+    public static final int OUTLIER = Dbscan.NOISE;
+    /** Label of pixels not clustered (rejected by the SNR test or non-finite). */
+    public static final int REJECTED = -2;
+    /** Upper limit of the number of PCA scores clustered. */
+    public static final int MAX_COMPONENTS = 16;
+
+    private ClusterJob() {
+    }
+
+    /** How the number of PCA components is chosen. */
+    public enum ComponentRule {
+        /** {@link Config#components()} components. */
+        FIXED,
+        /** Smallest count reaching {@link Config#varianceThreshold()} cumulative explained variance. */
+        VARIANCE
+    }
+
+    /**
+     * @param windows           labels of the edge windows to cluster, in order; empty = every window of the file
+     * @param pcaEminEv         lower end of the PCA energy sub-window (eV), -Infinity = window start
+     * @param pcaEmaxEv         upper end (eV), +Infinity = window end
+     * @param rule              how the component count is chosen
+     * @param components        count for {@link ComponentRule#FIXED}, 1..{@value #MAX_COMPONENTS}
+     * @param varianceThreshold threshold in (0, 1] for {@link ComponentRule#VARIANCE}
+     * @param eps               DBSCAN radius in score units; NaN = automatic (Kneedle)
+     * @param minPts            DBSCAN MinPts (point itself included, scikit-learn's min_samples)
+     * @param maxFitPixels      pixels used to fit the PCA (even stride); 0 = all
+     * @param memoryBudgetBytes heap the run may use
+     * @param threads           worker threads for projection and means
+     */
+    public record Config(List<String> windows, double pcaEminEv, double pcaEmaxEv, ComponentRule rule, int components,
+                         double varianceThreshold, double eps, int minPts, int maxFitPixels, long memoryBudgetBytes,
+                         int threads) {
+        public Config {
+            windows = windows == null ? List.of() : List.copyOf(windows);
+            if (Double.isNaN(pcaEminEv) || Double.isNaN(pcaEmaxEv) || !(pcaEminEv < pcaEmaxEv)) {
+                throw new IllegalArgumentException("PCA energy range: lower end (" + pcaEminEv + " eV) must be below the upper end ("
+                        + pcaEmaxEv + " eV)");
+            }
+            if (rule == null) {
+                throw new IllegalArgumentException("component rule must not be null");
+            }
+            if (components < 1 || components > MAX_COMPONENTS) {
+                throw new IllegalArgumentException("PCA components must be 1 to " + MAX_COMPONENTS + ", got " + components);
+            }
+            if (!(varianceThreshold > 0 && varianceThreshold <= 1)) {
+                throw new IllegalArgumentException("PCA variance threshold must be in (0, 1], got " + varianceThreshold);
+            }
+            if (!Double.isNaN(eps) && !(eps > 0 && Double.isFinite(eps))) {
+                throw new IllegalArgumentException("Eps must be a positive finite number (or empty for automatic), got " + eps);
+            }
+            if (minPts < 1) {
+                throw new IllegalArgumentException("MinPts must be at least 1, got " + minPts);
+            }
+            if (maxFitPixels < 0) {
+                throw new IllegalArgumentException("PCA fit pixels must be >= 0 (0 = all), got " + maxFitPixels);
+            }
+            if (memoryBudgetBytes <= 0) {
+                throw new IllegalArgumentException("memory budget must be positive, got " + memoryBudgetBytes);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        /** Every window, whole window for PCA, 3 components, automatic Eps, MinPts 10, all pixels, 1 GB, 2 threads. */
+        public static Config defaults() {
+            return new Config(List.of(), Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, ComponentRule.FIXED, 3, 0.9,
+                    Double.NaN, 10, 0, 1L << 30, 2);
+        }
+
+        public Config withWindows(List<String> w) {
+            return new Config(w, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, eps, minPts, maxFitPixels,
+                    memoryBudgetBytes, threads);
+        }
+
+        public Config withPcaRange(double emin, double emax) {
+            return new Config(windows, emin, emax, rule, components, varianceThreshold, eps, minPts, maxFitPixels,
+                    memoryBudgetBytes, threads);
+        }
+
+        public Config withFixedComponents(int k) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, ComponentRule.FIXED, k, varianceThreshold, eps, minPts,
+                    maxFitPixels, memoryBudgetBytes, threads);
+        }
+
+        public Config withVarianceThreshold(double t) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, ComponentRule.VARIANCE, components, t, eps, minPts,
+                    maxFitPixels, memoryBudgetBytes, threads);
+        }
+
+        public Config withEps(double e) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, e, minPts, maxFitPixels,
+                    memoryBudgetBytes, threads);
+        }
+
+        public Config withMinPts(int m) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, eps, m, maxFitPixels,
+                    memoryBudgetBytes, threads);
+        }
+
+        public Config withMaxFitPixels(int n) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, eps, minPts, n,
+                    memoryBudgetBytes, threads);
+        }
+
+        public Config withMemoryBudget(long bytes) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, eps, minPts, maxFitPixels,
+                    bytes, threads);
+        }
+
+        public Config withThreads(int n) {
+            return new Config(windows, pcaEminEv, pcaEmaxEv, rule, components, varianceThreshold, eps, minPts, maxFitPixels,
+                    memoryBudgetBytes, n);
+        }
+    }
+
+    /**
+     * The clustering of one edge window.
+     *
+     * @param label              window label
+     * @param labels             per pixel (y * nx + x): cluster id, {@link #OUTLIER} or {@link #REJECTED}
+     * @param used               pixels clustered
+     * @param nClusters          clusters found (outlier group not counted)
+     * @param clusterSizes       pixels per cluster
+     * @param outliers           pixels in the outlier group
+     * @param eps                Eps used
+     * @param epsMethod          "given" or "kneedle k-distance (k = MinPts - 1)"
+     * @param components         PCA scores clustered
+     * @param explainedVarianceRatio explained variance ratio of every axis (descending)
+     * @param pcaEnergyRange     first and last energy (eV) of the PCA sub-window
+     * @param energies           the window's energies (eV)
+     * @param spectrumIds        ids of the mean spectra: clusters 0.. then -1 for the outlier group if any
+     * @param meanSpectra        mean normalized spectrum per id over {@code energies}
+     * @param pixelCounts        pixels per id
+     * @param seconds            wall time of the passes: {covariance+eigen, scores, dbscan (incl. Eps), means}
+     */
+    public record WindowResult(String label, int[] labels, long used, int nClusters, long[] clusterSizes, long outliers,
+                               double eps, String epsMethod, int components, double[] explainedVarianceRatio,
+                               double[] pcaEnergyRange, double[] energies, int[] spectrumIds, float[][] meanSpectra,
+                               long[] pixelCounts, double[] seconds) {
+        /** Cumulative explained variance ratio of the clustered components. */
+        public double varianceExplained() {
+            double s = 0;
+            for (int i = 0; i < Math.min(components, explainedVarianceRatio.length); i++) {
+                s += explainedVarianceRatio[i];
+            }
+            return s;
+        }
+    }
+
+    /** Agreement of the first two windows over the pixels used in both. */
+    public record Agreement(String first, String second, double ari, ClusterAgreement.Contingency table) {
+    }
+
+    /**
+     * @param ny          rows
+     * @param nx          columns
+     * @param masked      true when the input carried a mask (RejectLowSNR output)
+     * @param maskRejected pixels rejected by the mask (0 without a mask)
+     * @param windows     per clustered window
+     * @param agreement   null unless two or more windows were clustered
+     * @param minPts      MinPts used
+     * @param slabRows    rows per slab read
+     * @param heapEstimateBytes estimated peak heap
+     */
+    public record Result(int ny, int nx, boolean masked, long maskRejected, List<WindowResult> windows, Agreement agreement,
+                         int minPts, int slabRows, long heapEstimateBytes) {
+        /** Pixels not clustered in the first window / all pixels. */
+        public double rejectedFraction() {
+            WindowResult w = windows.get(0);
+            return (double) ((long) ny * nx - w.used()) / ((long) ny * nx);
+        }
+    }
+
+    /**
+     * Clusters a NormalizeSpectra / RejectLowSNR output and writes the result file.
+     *
+     * @param step this run's history step (may be null)
+     * @throws PipelineException    if the input is not a chain output, is damaged, over budget, or too few pixels remain
+     * @throws StackFormatException if a normalized stack cannot be read
+     * @throws IOException          if the output cannot be written
+     */
+    public static Result run(Path input, Path output, Config config, ProcessStep step)
+            throws PipelineException, StackFormatException, IOException {
+        String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
+        Input in;
+        try (HdfFile hdf = openHdf(input, name)) {
+            in = readLayout(hdf, name, config);
+        }
+        int ny = in.ny;
+        int nx = in.nx;
+        int npix = ny * nx;
+        List<StackReader> readers = new ArrayList<>();
+        try (Parallel par = new Parallel(config.threads())) {
+            StackReader widest = null;
+            for (String l : in.labels) {
+                StackReader r = StackReader.open(input, StackOptions.custom(NormalizedStackLayout.dataPath(
+                        NormalizedStackLayout.norm(l)), NormalizedStackLayout.energyPath(NormalizedStackLayout.norm(l)))
+                        .withAxisOrder(AxisOrder.ENERGY_Y_X));
+                readers.add(r);
+                if (r.info().ny() != ny || r.info().nx() != nx) {
+                    throw PipelineException.input("normalized stack is " + r.info().ny() + " x " + r.info().nx()
+                            + " pixels but the mask is " + ny + " x " + nx, "file " + name + ", dataset " + r.info().dataPath());
+                }
+                if (widest == null || r.info().nE() > widest.info().nE()) {
+                    widest = r;
+                }
+            }
+            int rows = slabRows(widest, in.labels.size(), npix, nx, config, name);
+            long heap = heapBytes(widest, in.labels.size(), npix, nx, rows, config);
+
+            List<WindowResult> results = new ArrayList<>();
+            for (int w = 0; w < in.labels.size(); w++) {
+                results.add(clusterWindow(readers.get(w), in.labels.get(w), in.mask, ny, nx, rows, config, par, name));
+            }
+            Agreement agreement = null;
+            if (results.size() >= 2) {
+                agreement = agreement(results.get(0), results.get(1));
+            }
+            long maskRejected = 0;
+            if (in.mask != null) {
+                for (int v : in.mask) {
+                    maskRejected += v == NormalizedStackLayout.KEPT ? 0 : 1;
+                }
+            }
+            Result result = new Result(ny, nx, in.mask != null, maskRejected, List.copyOf(results), agreement, config.minPts(), rows, heap);
+            write(output, in, result, config, step);
+            return result;
+        } finally {
+            for (StackReader r : readers) {
+                r.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ one window
+
+    private static WindowResult clusterWindow(StackReader reader, String label, int[] mask, int ny, int nx, int rows,
+                                              Config config, Parallel par, String name)
+            throws PipelineException, StackFormatException {
+        int npix = ny * nx;
+        int nE = reader.info().nE();
+        double[] energies = reader.info().energiesEv();
+        int from = 0;
+        while (from < nE && energies[from] < config.pcaEminEv()) {
+            from++;
+        }
+        int to = from;
+        while (to < nE && energies[to] <= config.pcaEmaxEv()) {
+            to++;
+        }
+        String where = "file " + name + ", dataset " + reader.info().dataPath();
+        if (to - from < 2) {
+            throw PipelineException.input(String.format(Locale.ROOT,
+                    "PCA energy range %s-%s eV holds %d energies of window %s (%.2f-%.2f eV); at least 2 are needed",
+                    fmt(config.pcaEminEv()), fmt(config.pcaEmaxEv()), to - from, label, energies[0], energies[nE - 1]), where);
+        }
+        double[] seconds = new double[4];
+
+        // pass 1: which pixels are used, covariance over the sub-window
+        long t0 = System.nanoTime();
+        boolean[] use = new boolean[npix];
+        long used = 0;
+        // pixels used per slab are only known while reading; count usable pixels first in the same pass
+        // and sub-sample the fit with a stride fixed from the mask (or all pixels) count
+        long candidates = 0;
+        for (int p = 0; p < npix; p++) {
+            candidates += mask == null || mask[p] == NormalizedStackLayout.KEPT ? 1 : 0;
+        }
+        int stride = config.maxFitPixels() == 0 || candidates <= config.maxFitPixels() ? 1
+                : (int) ((candidates + config.maxFitPixels() - 1) / config.maxFitPixels());
+        Pca.Accumulator acc = Pca.accumulator(nE, from, to, Pca.Precision.FLOAT_SLAB);
+        long candidateIndex = 0;
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
+            for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                float[] d = slab.data();
+                int base = slab.y0() * nx;
+                int n = slab.pixels();
+                // contiguous runs of used pixels go to the accumulator in one call
+                int runStart = -1;
+                for (int q = 0; q <= n; q++) {
+                    boolean fit = false;
+                    if (q < n) {
+                        int p = base + q;
+                        if (mask == null || mask[p] == NormalizedStackLayout.KEPT) {
+                            boolean finite = allFinite(d, q * nE, nE);
+                            use[p] = finite;
+                            if (finite) {
+                                used++;
+                            }
+                            fit = finite && candidateIndex % stride == 0;
+                            candidateIndex++;
+                        }
+                    }
+                    if (fit && runStart < 0) {
+                        runStart = q;
+                    } else if (!fit && runStart >= 0) {
+                        acc.addRows(d, runStart * nE, q - runStart, nE);
+                        runStart = -1;
+                    }
+                }
+            }
+        }
+        long minPixels = Math.max(2, config.minPts());
+        if (used < minPixels || acc.count() < 2) {
+            throw PipelineException.input("window " + label + " has " + used + " usable pixels (kept by the mask and finite);"
+                    + " clustering needs at least " + minPixels, where);
+        }
+        PcaModel model;
+        try {
+            model = acc.finish();
+        } catch (IllegalArgumentException e) {
+            throw PipelineException.input("PCA of window " + label + " failed: " + e.getMessage(), where, e);
+        }
+        int available = 0;
+        for (double v : model.explainedVariance()) {
+            available += v > 0 ? 1 : 0;
+        }
+        if (available == 0) {
+            throw PipelineException.input("all " + used + " used spectra of window " + label
+                    + " are identical over the PCA energy range: nothing to cluster", where);
+        }
+        int k = config.rule() == ComponentRule.FIXED ? config.components()
+                : model.componentsForThreshold(config.varianceThreshold());
+        k = Math.max(1, Math.min(Math.min(k, MAX_COMPONENTS), Math.min(available, model.nComponents())));
+        model = model.truncate(k);
+        seconds[0] = secs(t0);
+
+        // pass 2: scores of every used pixel
+        long t1 = System.nanoTime();
+        int n = (int) used;
+        int[] pixelOf = new int[n];
+        int[] offsetOf = new int[npix + 1]; // index of the first used pixel at or after p
+        int c = 0;
+        for (int p = 0; p < npix; p++) {
+            offsetOf[p] = c;
+            if (use[p]) {
+                pixelOf[c++] = p;
+            }
+        }
+        offsetOf[npix] = c;
+        double[] scores = new double[n * k];
+        final PcaModel m = model;
+        final int kk = k;
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
+            for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                float[] d = slab.data();
+                int base = slab.y0() * nx;
+                int sn = slab.pixels();
+                par.forRange(sn, 256, (part, lo, hi) -> {
+                    for (int q = lo; q < hi; q++) {
+                        int p = base + q;
+                        if (use[p]) {
+                            m.project(d, q * nE, 1, nE, kk, scores, offsetOf[p] * kk);
+                        }
+                    }
+                });
+            }
+        }
+        model = Pca.svdFlip(model, scores, k);
+        seconds[1] = secs(t1);
+
+        // DBSCAN
+        long t2 = System.nanoTime();
+        KdTree tree = new KdTree(scores, n, k);
+        double eps = config.eps();
+        String method = "given";
+        if (Double.isNaN(eps)) {
+            if (n <= Math.max(1, config.minPts() - 1)) {
+                throw PipelineException.input("window " + label + ": " + n + " pixels are too few to estimate Eps with MinPts "
+                        + config.minPts() + "; give Eps or lower MinPts", where);
+            }
+            EpsEstimator.Estimate est = EpsEstimator.estimate(tree, config.minPts());
+            eps = est.eps();
+            method = "kneedle k-distance (k = " + est.k() + ")";
+            if (!(eps > 0) || !Double.isFinite(eps)) {
+                throw PipelineException.input("window " + label + ": the automatic Eps estimate is " + eps
+                        + " (duplicated spectra?); give Eps", where);
+            }
+        }
+        Dbscan.Result db = Dbscan.cluster(tree, eps, config.minPts());
+        int[] labels = new int[npix];
+        Arrays.fill(labels, REJECTED);
+        for (int i = 0; i < n; i++) {
+            labels[pixelOf[i]] = db.labels()[i];
+        }
+        seconds[2] = secs(t2);
+        tree = null;
+
+        // pass 3: mean spectra per cluster and of the outlier group
+        long t3 = System.nanoTime();
+        int nc = db.nClusters();
+        int groups = nc + 1; // index nc = outliers
+        double[][][] sums = new double[par.threads()][groups][nE];
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
+            for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                float[] d = slab.data();
+                int base = slab.y0() * nx;
+                par.forRange(slab.pixels(), 256, (part, lo, hi) -> {
+                    double[][] s = sums[part];
+                    for (int q = lo; q < hi; q++) {
+                        int l = labels[base + q];
+                        if (l == REJECTED) {
+                            continue;
+                        }
+                        double[] g = s[l == OUTLIER ? nc : l];
+                        int o = q * nE;
+                        for (int e = 0; e < nE; e++) {
+                            g[e] += d[o + e];
+                        }
+                    }
+                });
+            }
+        }
+        long[] sizes = new long[nc];
+        for (int i = 0; i < nc; i++) {
+            sizes[i] = db.clusterSizes()[i];
+        }
+        long outliers = db.nNoise();
+        int nSpectra = nc + (outliers > 0 ? 1 : 0);
+        int[] ids = new int[nSpectra];
+        float[][] means = new float[nSpectra][nE];
+        long[] counts = new long[nSpectra];
+        for (int g = 0; g < nSpectra; g++) {
+            int group = g < nc ? g : nc;
+            ids[g] = g < nc ? g : OUTLIER;
+            counts[g] = g < nc ? sizes[g] : outliers;
+            for (int e = 0; e < nE; e++) {
+                double s = 0;
+                for (double[][] part : sums) {
+                    s += part[group][e];
+                }
+                means[g][e] = (float) (s / counts[g]);
+            }
+        }
+        seconds[3] = secs(t3);
+        return new WindowResult(label, labels, used, nc, sizes, outliers, eps, method, k,
+                model.explainedVarianceRatio().clone(), new double[] {energies[from], energies[to - 1]}, energies, ids,
+                means, counts, seconds);
+    }
+
+    private static boolean allFinite(float[] d, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(d[offset + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Agreement agreement(WindowResult a, WindowResult b) {
+        int npix = a.labels().length;
+        int n = 0;
+        for (int p = 0; p < npix; p++) {
+            n += a.labels()[p] != REJECTED && b.labels()[p] != REJECTED ? 1 : 0;
+        }
+        if (n == 0) {
+            return null;
+        }
+        int[] la = new int[n];
+        int[] lb = new int[n];
+        int i = 0;
+        for (int p = 0; p < npix; p++) {
+            if (a.labels()[p] != REJECTED && b.labels()[p] != REJECTED) {
+                la[i] = a.labels()[p];
+                lb[i++] = b.labels()[p];
+            }
+        }
+        ClusterAgreement.Contingency t = ClusterAgreement.contingency(la, lb);
+        return new Agreement(a.label(), b.label(), ClusterAgreement.adjustedRandIndex(t), t);
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /** Group name of a window's label map. */
+    public static String labelsGroup(String label) {
+        return "labels_" + label;
+    }
+
+    /** Group name of a window's mean spectra. */
+    public static String spectraGroup(String label) {
+        return "cluster_spectra_" + label;
+    }
+
+    /** Legend of a label map: ids to names. */
+    public static Map<Integer, String> legend(WindowResult w) {
+        Map<Integer, String> m = new LinkedHashMap<>();
+        for (int c = 0; c < w.nClusters(); c++) {
+            m.put(c, "cluster " + c);
+        }
+        m.put(OUTLIER, "outliers (minority phase)");
+        m.put(REJECTED, "rejected (low SNR or non-finite)");
+        return m;
+    }
+
+    private static void write(Path output, Input in, Result r, Config config, ProcessStep step) throws IOException {
+        StackWriter.Builder b = StackWriter.builder(NormalizedStackLayout.ENTRY);
+        List<String> labels = new ArrayList<>();
+        for (WindowResult w : r.windows()) {
+            labels.add(w.label());
+            b.intMap(labelsGroup(w.label()), w.labels(), r.ny(), r.nx(), legend(w));
+            if (w.meanSpectra().length > 0) {
+                b.spectra(spectraGroup(w.label()), w.energies(), w.meanSpectra(), w.spectrumIds(), w.pixelCounts());
+            }
+            b.entryAttribute("pca_explained_variance_ratio_" + w.label(), w.explainedVarianceRatio())
+                    .entryAttribute("pca_components_" + w.label(), w.components())
+                    .entryAttribute("pca_energy_range_eV_" + w.label(), w.pcaEnergyRange())
+                    .entryAttribute("dbscan_eps_" + w.label(), w.eps())
+                    .entryAttribute("dbscan_eps_method_" + w.label(), w.epsMethod())
+                    .entryAttribute("dbscan_cluster_count_" + w.label(), w.nClusters())
+                    .entryAttribute("dbscan_outlier_count_" + w.label(), w.outliers());
+        }
+        for (Map.Entry<String, Object> a : in.entryAttributes.entrySet()) {
+            b.entryAttribute(a.getKey(), a.getValue());
+        }
+        b.entryAttribute(NormalizedStackLayout.ATTR_WINDOWS, labels.toArray(new String[0]))
+                .entryAttribute("dbscan_min_pts", config.minPts())
+                .entryAttribute("pca_component_rule", config.rule().name().toLowerCase(Locale.ROOT))
+                .entryAttribute("pca_fit_pixels_max", config.maxFitPixels())
+                .entryAttribute("input_masked", r.masked() ? 1 : 0);
+        Agreement a = r.agreement();
+        if (a != null) {
+            long[][] counts = a.table().counts();
+            long[] flat = new long[counts.length * (counts.length == 0 ? 0 : counts[0].length)];
+            int i = 0;
+            for (long[] row : counts) {
+                for (long v : row) {
+                    flat[i++] = v;
+                }
+            }
+            b.entryAttribute("agreement_windows", new String[] {a.first(), a.second()})
+                    .entryAttribute("agreement_ari", a.ari())
+                    .entryAttribute("agreement_row_labels", a.table().rowLabels())
+                    .entryAttribute("agreement_col_labels", a.table().colLabels())
+                    .entryAttribute("agreement_counts", flat);
+        }
+        b.defaultData(labelsGroup(labels.get(0))).history(in.history);
+        if (step != null) {
+            b.step(step);
+        }
+        b.write(output).close();
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /**
+     * Estimated peak heap: mask, use flags, index maps and labels per pixel; scores, KD-tree and
+     * DBSCAN state per used pixel (all pixels assumed used); covariance and eigen-decomposition of the
+     * widest window; two slabs (the prefetched one and the one being worked on).
+     */
+    static long heapBytes(StackReader widest, int windows, long npix, int nx, int rows, Config config) {
+        int kmax = config.rule() == ComponentRule.FIXED ? config.components() : MAX_COMPONENTS;
+        long perPixel = npix * (4L /* mask */ + 1 + 4 + 4 + 4L * windows /* labels */);
+        long perUsed = npix * (8L * kmax * 3 /* scores, tree copy, bounds */ + 32 /* index, union-find, flags, labels */);
+        long d = widest.info().nE();
+        long covariance = d * d * 8L * 5;
+        long slabs = 2 * widest.slabBytes(rows);
+        return perPixel + perUsed + covariance + slabs;
+    }
+
+    private static int slabRows(StackReader widest, int windows, long npix, int nx, Config config, String name)
+            throws PipelineException {
+        long need = heapBytes(widest, windows, npix, nx, 1, config);
+        long budget = config.memoryBudgetBytes();
+        if (need > budget) {
+            throw PipelineException.overLimit("clustering (" + npix + " pixels, " + windows + " window(s), PCA over up to "
+                    + widest.info().nE() + " energies) needs " + StackReader.formatBytes(need) + ", budget "
+                    + StackReader.formatBytes(budget), "file " + name);
+        }
+        int lo = 1;
+        int hi = Math.max(1, Math.min(widest.info().ny(), 64));
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (heapBytes(widest, windows, npix, nx, mid, config) <= budget) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    // ------------------------------------------------------------------ reading the chain layout
+
+    private static final class Input {
+        List<String> labels;
+        int ny;
+        int nx;
+        int[] mask;
+        Map<String, Object> entryAttributes = new LinkedHashMap<>();
+        List<ProcessStep> history;
+    }
+
+    private static HdfFile openHdf(Path file, String name) throws PipelineException {
+        try {
+            if (Files.size(file) == 0) {
+                throw PipelineException.input("file is empty (0 bytes)", "file " + name);
+            }
+        } catch (IOException e) {
+            throw PipelineException.input("cannot read file: " + e.getMessage(), "file " + name, e);
+        }
+        try {
+            return new HdfFile(file);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            throw PipelineException.input("not a readable HDF5 file (random bytes, truncated or damaged?): "
+                    + describe(e), "file " + name, e);
+        }
+    }
+
+    private static Input readLayout(HdfFile hdf, String name, Config config) throws PipelineException {
+        try {
+            return layout(hdf, name, config);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + describe(e),
+                    "file " + name, e);
+        }
+    }
+
+    private static Input layout(HdfFile hdf, String name, Config config) throws PipelineException {
+        String entryPath = "/" + NormalizedStackLayout.ENTRY;
+        Node entry = hdf.getChildren().get(NormalizedStackLayout.ENTRY);
+        if (!(entry instanceof Group g)) {
+            throw PipelineException.input("not a NormalizeSpectra or RejectLowSNR output: no group " + entryPath
+                    + "; run NormalizeSpectra (and RejectLowSNR) first", "file " + name);
+        }
+        Attribute labelsAttr = g.getAttribute(NormalizedStackLayout.ATTR_WINDOWS);
+        Object lv = labelsAttr == null ? null : labelsAttr.getData();
+        List<String> fileLabels = new ArrayList<>();
+        if (lv instanceof String s) {
+            fileLabels.add(s);
+        } else if (lv instanceof String[] a) {
+            fileLabels.addAll(List.of(a));
+        }
+        if (fileLabels.isEmpty()) {
+            throw PipelineException.input("not a NormalizeSpectra or RejectLowSNR output: " + entryPath + " has no @"
+                    + NormalizedStackLayout.ATTR_WINDOWS + " attribute naming the edge windows", "file " + name + ", group "
+                    + entryPath);
+        }
+        List<String> chosen = new ArrayList<>();
+        if (config.windows().isEmpty()) {
+            chosen.addAll(fileLabels);
+        } else {
+            for (String w : config.windows()) {
+                String match = null;
+                for (String l : fileLabels) {
+                    if (l.equalsIgnoreCase(w)) {
+                        match = l;
+                    }
+                }
+                if (match == null) {
+                    throw PipelineException.input("edge window '" + w + "' is not in the file, which has " + fileLabels,
+                            "Windows: " + w + "; file " + name + ", attribute " + entryPath + "/@" + NormalizedStackLayout.ATTR_WINDOWS);
+                }
+                if (!chosen.contains(match)) {
+                    chosen.add(match);
+                }
+            }
+        }
+        for (String l : chosen) {
+            try {
+                new EdgeWindow(l, 0, 1);
+            } catch (IllegalArgumentException e) {
+                throw PipelineException.input("edge window label '" + l + "' in @" + NormalizedStackLayout.ATTR_WINDOWS
+                        + " is not a valid label", "file " + name + ", group " + entryPath, e);
+            }
+            String path = NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(l));
+            Node n = node(hdf, path);
+            if (!(n instanceof Dataset d) || d.getDimensions().length != 3) {
+                throw PipelineException.input("normalized stack of window " + l + " is missing or not 3-D", "file " + name
+                        + ", dataset " + path);
+            }
+        }
+        Input in = new Input();
+        in.labels = List.copyOf(chosen);
+        Dataset first = (Dataset) node(hdf, NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(chosen.get(0))));
+        int[] dims = first.getDimensions();
+        in.ny = dims[1];
+        in.nx = dims[2];
+        if (in.ny <= 0 || in.nx <= 0 || (long) in.ny * in.nx > Integer.MAX_VALUE / 8) {
+            throw PipelineException.input("image must have positive sizes, shape is " + Arrays.toString(dims),
+                    "file " + name + ", dataset " + first.getPath());
+        }
+        String maskPath = NormalizedStackLayout.dataPath(NormalizedStackLayout.MASK);
+        Node mn = node(hdf, maskPath);
+        if (mn != null) {
+            if (!(mn instanceof Dataset md)) {
+                throw PipelineException.input("mask is not a dataset", "file " + name + ", dataset " + maskPath);
+            }
+            int[] md2 = md.getDimensions();
+            if (md2.length != 2 || md2[0] != in.ny || md2[1] != in.nx) {
+                throw PipelineException.input("mask shape " + Arrays.toString(md2) + " does not match the " + in.ny + " x "
+                        + in.nx + " image", "file " + name + ", dataset " + maskPath);
+            }
+            if (!(md.getDataType() instanceof FixedPoint)) {
+                throw PipelineException.input("mask must hold integers, type is " + md.getDataType().getClass().getSimpleName(),
+                        "file " + name + ", dataset " + maskPath);
+            }
+            Object data = md.getData();
+            int[] mask = new int[in.ny * in.nx];
+            if (data instanceof int[][] a) {
+                for (int y = 0; y < in.ny; y++) {
+                    System.arraycopy(a[y], 0, mask, y * in.nx, in.nx);
+                }
+            } else if (data instanceof long[][] a) {
+                for (int y = 0; y < in.ny; y++) {
+                    for (int x = 0; x < in.nx; x++) {
+                        mask[y * in.nx + x] = (int) a[y][x];
+                    }
+                }
+            } else if (data instanceof short[][] a) {
+                for (int y = 0; y < in.ny; y++) {
+                    for (int x = 0; x < in.nx; x++) {
+                        mask[y * in.nx + x] = a[y][x];
+                    }
+                }
+            } else if (data instanceof byte[][] a) {
+                for (int y = 0; y < in.ny; y++) {
+                    for (int x = 0; x < in.nx; x++) {
+                        mask[y * in.nx + x] = a[y][x];
+                    }
+                }
+            } else {
+                throw PipelineException.input("mask has an unsupported integer type " + data.getClass().getSimpleName(),
+                        "file " + name + ", dataset " + maskPath);
+            }
+            in.mask = mask;
+        }
+        for (Map.Entry<String, Attribute> a : g.getAttributes().entrySet()) {
+            String key = a.getKey();
+            if (key.equals("NX_class") || key.equals("default") || key.equals(NormalizedStackLayout.ATTR_WINDOWS)) {
+                continue;
+            }
+            Object v = a.getValue().getData();
+            if (v != null) {
+                in.entryAttributes.put(key, v);
+            }
+        }
+        in.history = ProcessStep.readAll(hdf);
+        return in;
+    }
+
+    private static Node node(HdfFile hdf, String path) {
+        try {
+            return hdf.getByPath(path);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
+    }
+
+    private static String fmt(double v) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+inf" : "-inf";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
