@@ -70,8 +70,8 @@ public final class CommonGrid {
             }
         }
         if (!(hi > lo)) {
-            throw new SeriesException(String.format(Locale.ROOT, "the grids do not overlap: %s starts at %.6g, after %s "
-                    + "ends at %.6g; cannot resample onto a common grid", loName, lo, hiName, hi), loName);
+            throw new SeriesException("the grids do not overlap: " + loName + " starts at " + num(lo) + ", after " + hiName
+                    + " ends at " + num(hi) + "; cannot resample onto a common grid", loName);
         }
         double step = Double.POSITIVE_INFINITY;
         for (Curve c : cut) {
@@ -113,12 +113,12 @@ public final class CommonGrid {
                 throw new SeriesException("grid value is " + x[j] + " at point " + (j + 1), c.name() + ", point " + (j + 1));
             }
             if (!Double.isFinite(y[j])) {
-                throw new SeriesException(String.format(Locale.ROOT, "value is %s at point %d (x = %.6g)", y[j], j + 1, x[j]),
+                throw new SeriesException("value is " + y[j] + " at point " + (j + 1) + " (x = " + num(x[j]) + ")",
                         c.name() + ", point " + (j + 1));
             }
             if (j > 0 && !(x[j] > x[j - 1])) {
-                throw new SeriesException(String.format(Locale.ROOT, "grid not strictly increasing at point %d "
-                        + "(%.6g after %.6g)", j + 1, x[j], x[j - 1]), c.name() + ", point " + (j + 1));
+                throw new SeriesException("grid not strictly increasing at point " + (j + 1) + " (" + num(x[j]) + " after "
+                        + num(x[j - 1]) + ")", c.name() + ", point " + (j + 1));
             }
         }
     }
@@ -138,9 +138,9 @@ public final class CommonGrid {
             b--;
         }
         if (b - a < 2) {
-            throw new SeriesException(String.format(Locale.ROOT, "fewer than 2 points inside the grid range [%s, %s]; "
-                    + "the curve covers %.6g to %.6g", Double.isNaN(xmin) ? "-" : xmin, Double.isNaN(xmax) ? "-" : xmax,
-                    c.x()[0], c.x()[c.size() - 1]), c.name());
+            throw new SeriesException("fewer than 2 points inside the grid range [" + (Double.isNaN(xmin) ? "-" : num(xmin))
+                    + ", " + (Double.isNaN(xmax) ? "-" : num(xmax)) + "]; the curve covers " + num(c.x()[0]) + " to "
+                    + num(c.x()[c.size() - 1]), c.name());
         }
         return new Curve(c.name(), Arrays.copyOfRange(c.x(), a, b), Arrays.copyOfRange(c.y(), a, b));
     }
@@ -189,7 +189,14 @@ public final class CommonGrid {
     }
 
     private static String describe(Curve c) {
-        return String.format(Locale.ROOT, "%s has %d points from %.6g to %.6g", c.name(), c.size(), c.x()[0],
-                c.x()[c.size() - 1]);
+        return c.name() + " has " + c.size() + " points from " + num(c.x()[0]) + " to " + num(c.x()[c.size() - 1]);
+    }
+
+    /** Six significant digits without trailing zeros (1.01, not 1.01000). */
+    static String num(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }
