@@ -781,10 +781,10 @@ public class DecomposePCANMF extends AbstractProcessor {
         }
         LinePlot p = LinePlot.create(stem + ": PCA explained variance (" + k + " component" + (k == 1 ? "" : "s")
                 + " chosen)").xLabel("component", "").yLabel("explained variance ratio", "")
-                .yRange(0, 1.05).xRange(0.4, n + 0.6)
+                .yRange(0, 1.05).xRange(0, n + 1)
                 .add("ratio", idx, r, LinePlot.Mode.BARS)
                 .add("cumulative", idx, cum, LinePlot.Mode.LINE_MARKERS)
-                .add(String.format(Locale.ROOT, "threshold %.3g", threshold), new double[] {0.4, n + 0.6},
+                .add(String.format(Locale.ROOT, "threshold %.3g", threshold), new double[] {0, n + 1},
                         new double[] {threshold, threshold}, LinePlot.Mode.DASHED);
         return Figure.of(1, 1, p);
     }
@@ -804,7 +804,7 @@ public class DecomposePCANMF extends AbstractProcessor {
             p.add("component " + (t + 1), idx, y, n > 60 ? LinePlot.Mode.LINE : LinePlot.Mode.LINE_MARKERS);
         }
         if (n > 0) {
-            p.xRange(n == 1 ? 0.5 : 1, n == 1 ? 1.5 : n);
+            p.xRange(n <= 10 ? 0 : 1, n <= 10 ? n + 1 : n);
         }
         return Figure.of(1, 1, p);
     }
