@@ -711,14 +711,32 @@ public final class Nmf {
                 }
             }
         }
-        EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(a, false));
-        Integer[] order = sortedDesc(ed.getRealEigenvalues());
+        double[] lams = new double[k];
+        double[][] vecs = new double[k][];
+        try {
+            EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(a, false));
+            Integer[] order = sortedDesc(ed.getRealEigenvalues());
+            for (int t = 0; t < k; t++) {
+                lams[t] = ed.getRealEigenvalue(order[t]);
+                vecs[t] = ed.getEigenvector(order[t]).toArray();
+            }
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException notConverged) {
+            // EigenDecomposition can fail on an exactly rank-deficient Gram matrix (measured: a noise-free
+            // two-end-member stack of 80 energies, "convergence failed"); the SVD of the symmetric positive
+            // semi-definite Gram matrix gives the same eigenpairs, descending
+            org.apache.commons.math3.linear.SingularValueDecomposition svd =
+                    new org.apache.commons.math3.linear.SingularValueDecomposition(new Array2DRowRealMatrix(a, false));
+            for (int t = 0; t < k; t++) {
+                lams[t] = svd.getSingularValues()[t];
+                vecs[t] = svd.getV().getColumn(t);
+            }
+        }
         double[][] u = new double[k][];
         double[][] v = new double[k][];
         double[] s = new double[k];
         for (int t = 0; t < k; t++) {
-            double lam = Math.max(0, ed.getRealEigenvalue(order[t]));
-            double[] e = ed.getEigenvector(order[t]).toArray();
+            double lam = Math.max(0, lams[t]);
+            double[] e = vecs[t];
             s[t] = Math.sqrt(lam);
             double[] other = rowsGram ? new double[m] : new double[n];
             if (rowsGram) {

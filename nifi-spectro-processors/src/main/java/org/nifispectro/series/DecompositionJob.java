@@ -1,0 +1,151 @@
+package org.nifispectro.series;
+
+import java.util.Locale;
+
+import org.nifispectro.decompose.Nmf;
+import org.nifispectro.decompose.Pca;
+import org.nifispectro.decompose.PcaModel;
+
+/**
+ * PCA then NMF of a series of curves on one grid (seed 004: in-situ PDF series).
+ *
+ * <ol>
+ *   <li>Checks: at least 2 samples; no constant curve (zero variance along the grid; an empty or
+ *       flat-lined detector readout), reported by name.</li>
+ *   <li>PCA ({@link Pca#fit}, exact, mean-centred, scikit-learn's {@code PCA(svd_solver='full')}):
+ *       explained variance ratios of all axes.</li>
+ *   <li>k from {@link DecompositionOptions#components}; k above the number of samples is refused
+ *       ("fewer samples than components").</li>
+ *   <li>NMF with k components ({@link Nmf#fit}: scikit-learn cd solver, nndsvda, Frobenius) after the
+ *       negative-value rule.</li>
+ * </ol>
+ *
+ * <h2>References</h2>
+ * Seed 004 (PCA proposes the number of components, NMF extracts them); scikit-learn 1.2
+ * {@code PCA}, {@code NMF}; make_pcanmf_reference.py for the reference recipe.
+ */
+public final class DecompositionJob {
+
+    private DecompositionJob() {
+    }
+
+    /**
+     * A finished decomposition.
+     *
+     * @param series the input on its common grid
+     * @param pca    the PCA (all ratios)
+     * @param k      components chosen
+     * @param nmf    NMF result (weights n x k, components)
+     */
+    public record Result(Series series, PcaModel pca, int k, Nmf.Result nmf) {
+
+        /** Cumulative explained variance ratio of the first k axes. */
+        public double varianceExplained() {
+            return pca.cumulativeRatio(k);
+        }
+
+        /** Component t on the grid (signed for the split rule). */
+        public double[] component(int t) {
+            return nmf.signedComponent(t);
+        }
+    }
+
+    public static Result run(Series s, DecompositionOptions o) throws SeriesException {
+        int n = s.samples();
+        if (n < 2) {
+            throw new SeriesException("a decomposition needs at least 2 curves, the series has " + n, "");
+        }
+        for (int i = 0; i < n; i++) {
+            double[] y = s.values()[i];
+            double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+            for (double v : y) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            if (!(max > min)) {
+                throw new SeriesException(String.format(Locale.ROOT, "constant curve (every value is %.6g): no signal to "
+                        + "decompose", min), s.names()[i]);
+            }
+        }
+        PcaModel pca;
+        try {
+            pca = Pca.fit(s.values());
+        } catch (IllegalArgumentException e) {
+            throw new SeriesException("PCA: " + e.getMessage(), "");
+        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+            // Commons Math's EigenDecomposition can fail to converge on exactly rank-deficient data (measured: 120
+            // noise-free two-phase curves, "convergence failed"); the SVD of the centred matrix cannot
+            pca = svdPca(s.values());
+        }
+        int k = o.components(pca);
+        if (k > n) {
+            throw new SeriesException("fewer samples (" + n + ") than components (" + k + "): NMF cannot extract more "
+                    + "components than there are curves", "");
+        }
+        if (k > s.points()) {
+            throw new SeriesException("more components (" + k + ") than grid points (" + s.points() + ")", "");
+        }
+        Nmf.Result nmf;
+        try {
+            nmf = Nmf.fit(s.values(), o.nmfOptions(k));
+        } catch (IllegalArgumentException e) {
+            throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
+        }
+        return new Result(s, pca, k, nmf);
+    }
+
+    /**
+     * PCA from the singular value decomposition of the centred matrix (Commons Math): variances s_i^2 / (n - 1),
+     * ratios relative to their sum, axes the right singular vectors. Used only when the eigen-decomposition of
+     * {@link Pca} does not converge.
+     */
+    static PcaModel svdPca(double[][] x) {
+        int n = x.length, d = x[0].length;
+        double[] mean = new double[d];
+        for (double[] row : x) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += row[j] / n;
+            }
+        }
+        double[][] c = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                c[i][j] = x[i][j] - mean[j];
+            }
+        }
+        org.apache.commons.math3.linear.SingularValueDecomposition svd =
+                new org.apache.commons.math3.linear.SingularValueDecomposition(
+                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(c, false));
+        double[] sv = svd.getSingularValues();
+        int r = sv.length;
+        double[] var = new double[r];
+        double total = 0;
+        for (int i = 0; i < r; i++) {
+            var[i] = sv[i] * sv[i] / (n - 1);
+            total += var[i];
+        }
+        double[] ratio = new double[r];
+        for (int i = 0; i < r; i++) {
+            ratio[i] = total > 0 ? var[i] / total : 0;
+        }
+        double[][] vt = svd.getVT().getData();
+        int keep = Math.max(1, Math.min(r, n - 1));
+        double[][] axes = java.util.Arrays.copyOf(vt, keep);
+        return new PcaModel(mean, axes, var, ratio, total, n, d, 0, d);
+    }
+
+    /** Turns "row i, column j" of an Nmf message into the curve name and grid value. */
+    private static String nmfWhere(String msg, Series s) {
+        if (msg == null) {
+            return "";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("row (\\d+), column (\\d+)").matcher(msg);
+        if (m.find()) {
+            int i = Integer.parseInt(m.group(1)), j = Integer.parseInt(m.group(2));
+            if (i < s.samples() && j < s.points()) {
+                return String.format(Locale.ROOT, "%s, point %d (x = %.6g)", s.names()[i], j + 1, s.grid()[j]);
+            }
+        }
+        return "";
+    }
+}
