@@ -24,7 +24,7 @@ public record ClassifierModel(List<StructureClass> classes, PrototypeClassifier 
     }
 
     /** Ranks a measured G(r) (any r grid covering the model's): the top k classes. */
-    public List<Candidate> classify(double[] r, double[] g, int k) throws PdfInputException {
-        return classifier.rank(PdfProfile.of(r, g, classifier.grid()), k);
+    public PrototypeClassifier.Ranking classify(double[] r, double[] g, int k) throws PdfInputException {
+        return classifier.classify(PdfProfile.of(r, g, classifier.grid()), k);
     }
 }

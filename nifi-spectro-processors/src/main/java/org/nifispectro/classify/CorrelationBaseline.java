@@ -61,6 +61,6 @@ public final class CorrelationBaseline {
 
     /** @return top k candidates */
     public List<Candidate> rank(float[] x, int k) {
-        return PrototypeClassifier.rank(scores(x), temperature, k);
+        return PrototypeClassifier.rank(scores(x), temperature, Double.NaN, k);
     }
 }

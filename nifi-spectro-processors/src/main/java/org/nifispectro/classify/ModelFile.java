@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <ul>
  * <li>{@code model.json} (UTF-8 JSON): {@code format} = "nifi-spectro-classify-model",
  * {@code version} = 1, {@code grid} {rmin, rstep, n} (angstrom), {@code temperature},
+ * {@code noneScore} (score of the "none of the catalog" outcome, or null),
  * {@code classes}: [{id, prototypes (count), representative {source, block, formula, spaceGroup,
  * atoms}, members [same]}], {@code training}: settings (seed, variants, augmentations, ranges,
  * PCC threshold, catalog Uiso, CIF folder, skipped CIFs with reasons), timings and accuracy.</li>
@@ -66,6 +67,7 @@ public final class ModelFile {
         ModelGrid g = c.grid();
         json.put("grid", Map.of("rmin", g.rmin(), "rstep", g.rstep(), "n", g.n()));
         json.put("temperature", c.temperature());
+        json.put("noneScore", Double.isNaN(c.noneScore()) ? null : c.noneScore());
         json.put("similarity", "Pearson correlation, best prototype per class, SoftMax(score / temperature)");
         List<Object> classes = new ArrayList<>();
         int[] start = c.start();
@@ -84,10 +86,10 @@ public final class ModelFile {
         json.put("classes", classes);
         json.put("training", model.training());
         ZipOutputStream zip = new ZipOutputStream(os);
-        zip.putNextEntry(new ZipEntry(JSON));
+        zip.putNextEntry(entry(JSON));
         zip.write(MAPPER.writeValueAsBytes(json));
         zip.closeEntry();
-        zip.putNextEntry(new ZipEntry(WEIGHTS));
+        zip.putNextEntry(entry(WEIGHTS));
         ByteArrayOutputStream buf = new ByteArrayOutputStream(c.prototypeCount() * g.n() * 2);
         DataOutputStream out = new DataOutputStream(buf);
         for (float[] p : c.prototypes()) {
@@ -99,6 +101,13 @@ public final class ModelFile {
         zip.write(buf.toByteArray());
         zip.closeEntry();
         zip.finish();
+    }
+
+    /** Zip entry with a fixed time, so the same model gives the same bytes. */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(java.time.LocalDateTime.of(2020, 1, 1, 0, 0));
+        return e;
     }
 
     private static Map<String, Object> entry(CatalogEntry e) {
@@ -163,6 +172,7 @@ public final class ModelFile {
             ModelGrid grid = new ModelGrid(gj.path("rmin").asDouble(Double.NaN), gj.path("rstep").asDouble(Double.NaN),
                     gj.path("n").asInt(-1));
             double t = root.path("temperature").asDouble(Double.NaN);
+            double none = root.path("noneScore").isNumber() ? root.path("noneScore").asDouble() : Double.NaN;
             JsonNode cj = root.path("classes");
             if (!cj.isArray() || cj.isEmpty()) {
                 throw bad(name, "no classes");
@@ -200,7 +210,7 @@ public final class ModelFile {
             }
             Map<String, Object> training = root.has("training")
                     ? MAPPER.convertValue(root.get("training"), HashMap.class) : Map.of();
-            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, t), training);
+            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, t, none), training);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

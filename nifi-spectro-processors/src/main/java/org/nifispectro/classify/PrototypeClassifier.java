@@ -14,8 +14,11 @@ import java.util.List;
  * profile x is s_c = max_k x . p_ck, i.e. the best Pearson correlation with a prototype, and the
  * probability is P(c) = exp(s_c / T) / sum_c' exp(s_c' / T) with the temperature T fitted by
  * minimising the log-loss on validation PDFs (structure variants not used for the prototypes).
- * An input unlike every class has uniformly mediocre scores, hence a flat profile of
- * probabilities: MLstructureMining's "no good candidate" signal.
+ * The SoftMax also holds a "none of the catalog" outcome with a fixed score s_none (the 1 %
+ * quantile of the true-class scores of the validation PDFs, perturbed ones included): an input
+ * unlike every class (best correlation well below what catalog structures reach under
+ * augmentation) gives that outcome most of the probability and every class a low one, a flat
+ * profile: MLstructureMining's "no good candidate" signal.
  *
  * <h2>Cost</h2> Inference is one dot product per prototype: sum K_c * n multiply-adds (float,
  * unrolled by four), no allocation besides the score array.
@@ -30,14 +33,17 @@ public final class PrototypeClassifier {
     private final int[] start;
     private final float[][] prototypes;
     private final double temperature;
+    private final double noneScore;
 
     /**
      * @param grid model grid
      * @param start class c owns prototypes start[c] .. start[c+1]-1 (length classes + 1)
      * @param prototypes unit-norm profiles of grid.n() points
      * @param temperature SoftMax temperature (> 0)
+     * @param noneScore score of the "none of the catalog" outcome in the SoftMax denominator (NaN: none)
      */
-    public PrototypeClassifier(ModelGrid grid, int[] start, float[][] prototypes, double temperature) {
+    public PrototypeClassifier(ModelGrid grid, int[] start, float[][] prototypes, double temperature,
+                               double noneScore) {
         if (start.length < 2 || start[0] != 0 || start[start.length - 1] != prototypes.length) {
             throw new IllegalArgumentException("class table does not match " + prototypes.length + " prototypes");
         }
@@ -58,6 +64,17 @@ public final class PrototypeClassifier {
         this.start = start.clone();
         this.prototypes = prototypes;
         this.temperature = temperature;
+        this.noneScore = noneScore;
+    }
+
+    /** @return the same classifier with another none score */
+    public PrototypeClassifier withNoneScore(double s) {
+        return new PrototypeClassifier(grid, start, prototypes, temperature, s);
+    }
+
+    /** @return score of the "none of the catalog" outcome, NaN if the model has none */
+    public double noneScore() {
+        return noneScore;
     }
 
     public ModelGrid grid() {
@@ -103,12 +120,50 @@ public final class PrototypeClassifier {
 
     /** @return the k most probable classes, best first */
     public List<Candidate> rank(float[] x, int k) {
-        return rank(scores(x), temperature, k);
+        return rank(scores(x), temperature, noneScore, k);
     }
 
-    /** SoftMax of scores / t and the top k. */
-    public static List<Candidate> rank(double[] scores, double t, int k) {
-        double[] p = softmax(scores, t);
+    /**
+     * A ranking and the probability of "none of the catalog".
+     *
+     * @param candidates top k, best first
+     * @param noneProbability probability of the none outcome (0 when the model has none)
+     */
+    public record Ranking(List<Candidate> candidates, double noneProbability) {
+    }
+
+    /** @return top k and the none probability, from one scoring pass */
+    public Ranking classify(float[] x, int k) {
+        double[] s = scores(x);
+        return new Ranking(rank(s, temperature, noneScore, k), noneProbability(s));
+    }
+
+    /** @return probability of "none of the catalog" for an input (0 when the model has no none score) */
+    public double noneProbability(float[] x) {
+        return noneProbability(scores(x));
+    }
+
+    private double noneProbability(double[] s) {
+        if (Double.isNaN(noneScore)) {
+            return 0;
+        }
+        double max = noneScore;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
+        double z = Math.exp((noneScore - max) / temperature);
+        double none = z;
+        for (double v : s) {
+            z += Math.exp((v - max) / temperature);
+        }
+        return none / z;
+    }
+
+    /**
+     * SoftMax of scores / t (with the none outcome when noneScore is finite) and the top k.
+     */
+    public static List<Candidate> rank(double[] scores, double t, double noneScore, int k) {
+        double[] p = softmax(scores, t, noneScore);
         Integer[] idx = new Integer[scores.length];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
@@ -130,11 +185,14 @@ public final class PrototypeClassifier {
         return out;
     }
 
-    /** @return exp(s/t) normalised */
-    public static double[] softmax(double[] s, double t) {
+    /** @return exp(s/t) normalised, the none outcome (if noneScore is not NaN) included in the sum */
+    public static double[] softmax(double[] s, double t, double noneScore) {
         double max = Arrays.stream(s).max().orElse(0);
+        if (!Double.isNaN(noneScore)) {
+            max = Math.max(max, noneScore);
+        }
         double[] p = new double[s.length];
-        double sum = 0;
+        double sum = Double.isNaN(noneScore) ? 0 : Math.exp((noneScore - max) / t);
         for (int i = 0; i < s.length; i++) {
             p[i] = Math.exp((s[i] - max) / t);
             sum += p[i];

@@ -158,26 +158,22 @@ public final class Trainer {
         }
         start[nc] = protos.size();
         float[][] pa = protos.toArray(new float[0][]);
-        PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, 1.0);
+        PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, 1.0, Double.NaN);
         double t = fitTemperature(val, valLabels, raw::scores);
+        double[] trueScores = new double[val.size()];
+        for (int i = 0; i < val.size(); i++) {
+            trueScores[i] = raw.scores(val.get(i))[valLabels.get(i)];
+        }
+        java.util.Arrays.sort(trueScores);
+        double none = trueScores[(int) Math.floor(0.01 * (trueScores.length - 1))];
         CorrelationBaseline base = CorrelationBaseline.of(catalog, 1.0);
         double tb = fitTemperature(val, valLabels, base::scores);
-        return new Result(new PrototypeClassifier(grid, start, pa, t), base.withTemperature(tb),
+        return new Result(new PrototypeClassifier(grid, start, pa, t, none), base.withTemperature(tb),
                 new TestSet(clean, pert, testLabels), (System.nanoTime() - t0) / 1e9);
     }
 
     private static PerClass perClass(Catalog catalog, int c, Options o, PdfAugmenter aug, PdfCalculator calc) {
-        List<double[]> bases = ClassSamples.bases(catalog, c, o.variants(), ClassSamples.Purpose.TRAIN, o.seed(),
-                aug, calc);
-        SplittableRandom rnd = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TRAIN, 7);
-        List<float[]> samples = new ArrayList<>();
-        for (double[] b : bases) {
-            for (int a = 0; a < o.augmentations(); a++) {
-                Augmentation cond = a == 0 ? Augmentation.mlstructureMining()
-                        : Augmentation.sample(o.ranges(), rnd);
-                samples.add(PdfProfile.normalize(aug.apply(b, cond, rnd)));
-            }
-        }
+        List<float[]> samples = trainingProfiles(catalog, c, o, aug, calc);
         float[][] protos = kmeans(samples, Math.min(o.prototypes(), samples.size()));
         List<float[]> val = new ArrayList<>();
         SplittableRandom vr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.VALIDATION, 7);
@@ -197,6 +193,26 @@ public final class Trainer {
             }
         }
         return new PerClass(protos, val, clean, pert);
+    }
+
+    /**
+     * The training profiles of class c (variants x augmentations, first augmentation of each
+     * variant clean), exactly as {@link #train} uses them; for comparisons with other learners.
+     */
+    public static List<float[]> trainingProfiles(Catalog catalog, int c, Options o, PdfAugmenter aug,
+                                                 PdfCalculator calc) {
+        List<double[]> bases = ClassSamples.bases(catalog, c, o.variants(), ClassSamples.Purpose.TRAIN, o.seed(),
+                aug, calc);
+        SplittableRandom rnd = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TRAIN, 7);
+        List<float[]> samples = new ArrayList<>();
+        for (double[] b : bases) {
+            for (int a = 0; a < o.augmentations(); a++) {
+                Augmentation cond = a == 0 ? Augmentation.mlstructureMining()
+                        : Augmentation.sample(o.ranges(), rnd);
+                samples.add(PdfProfile.normalize(aug.apply(b, cond, rnd)));
+            }
+        }
+        return samples;
     }
 
     /** Spherical k-means with farthest-point initialisation; returns k unit-norm centroids. */
