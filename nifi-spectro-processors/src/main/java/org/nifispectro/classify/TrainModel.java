@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <pre>
  * java -cp nifi-spectro-processors.jar:&lt;dependencies&gt; org.nifispectro.classify.TrainModel \
  *     --cifs /path/to/cifs --out model.zip [--report report.json] [--threshold 0.95] [--uiso 0.01] \
- *     [--max-atoms 5000] [--variants 16] [--augmentations 6] [--prototypes 12] \
- *     [--validation-variants 2] [--test-variants 4] [--seed 0] [--threads 2]
+ *     [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16] \
+ *     [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]
  * </pre>
  * The dependencies are Jackson databind and Commons Math 3 (from the NAR's bundled jars or Maven).
  * The same arguments give the same model (bit for bit, any thread count).
@@ -36,8 +36,8 @@ public final class TrainModel {
         Map<String, String> a = parse(args);
         if (!a.containsKey("cifs") || !a.containsKey("out")) {
             System.err.println("usage: TrainModel --cifs DIR --out MODEL.zip [--report REPORT.json] [--threshold 0.95]"
-                    + " [--uiso 0.01] [--max-atoms 5000] [--variants 16] [--augmentations 6] [--prototypes 12]"
-                    + " [--validation-variants 2] [--test-variants 4] [--seed 0] [--threads 2]");
+                    + " [--uiso 0.01] [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16]"
+                    + " [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]");
             System.exit(2);
         }
         Map<String, Object> report = run(a, System.err::println);
@@ -75,11 +75,11 @@ public final class TrainModel {
         Catalog.Options co = new Catalog.Options(Double.parseDouble(a.getOrDefault("threshold", "0.95")),
                 Double.parseDouble(a.getOrDefault("uiso", "0.01")),
                 Integer.parseInt(a.getOrDefault("max-atoms", "5000")), threads);
-        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "16")),
+        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "20")),
                 Integer.parseInt(a.getOrDefault("augmentations", "6")),
-                Integer.parseInt(a.getOrDefault("prototypes", "12")),
+                Integer.parseInt(a.getOrDefault("prototypes", "16")),
                 Integer.parseInt(a.getOrDefault("validation-variants", "2")),
-                Integer.parseInt(a.getOrDefault("test-variants", "4")), Augmentation.Ranges.standard(),
+                Integer.parseInt(a.getOrDefault("test-variants", "2")), Augmentation.Ranges.standard(),
                 Long.parseLong(a.getOrDefault("seed", "0")), threads);
         long t0 = System.nanoTime();
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(), co);

@@ -62,9 +62,9 @@ public final class Trainer {
             }
         }
 
-        /** 16 variants x 6 conditions, 12 prototypes, 2 validation and 4 test variants, seed 0, 2 threads. */
+        /** 20 variants x 6 conditions, 16 prototypes, 2 validation and 2 test variants, seed 0, 2 threads (the shipped model). */
         public static Options defaults() {
-            return new Options(16, 6, 12, 2, 4, Augmentation.Ranges.standard(), 0L, 2);
+            return new Options(20, 6, 16, 2, 2, Augmentation.Ranges.standard(), 0L, 2);
         }
     }
 
