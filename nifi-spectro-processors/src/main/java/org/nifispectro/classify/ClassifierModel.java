@@ -1,0 +1,30 @@
+package org.nifispectro.classify;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded model: the class table, the classifier, and the training metadata.
+ *
+ * @param classes class table (index = classifier output)
+ * @param classifier the classifier
+ * @param training training settings and figures as written by the trainer (seed, ranges, counts,
+ *        sources, accuracy)
+ */
+public record ClassifierModel(List<StructureClass> classes, PrototypeClassifier classifier,
+                              Map<String, Object> training) {
+
+    public ClassifierModel {
+        if (classes.size() != classifier.classCount()) {
+            throw new IllegalArgumentException("class table has " + classes.size() + " classes, classifier "
+                    + classifier.classCount());
+        }
+        classes = List.copyOf(classes);
+        training = Map.copyOf(training);
+    }
+
+    /** Ranks a measured G(r) (any r grid covering the model's): the top k classes. */
+    public PrototypeClassifier.Ranking classify(double[] r, double[] g, int k) throws PdfInputException {
+        return classifier.classify(PdfProfile.of(r, g, classifier.grid()), k);
+    }
+}

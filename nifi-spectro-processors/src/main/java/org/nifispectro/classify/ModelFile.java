@@ -1,0 +1,232 @@
+package org.nifispectro.classify;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The model file format, version 1: a zip archive with two entries.
+ * <ul>
+ * <li>{@code model.json} (UTF-8 JSON): {@code format} = "nifi-spectro-classify-model",
+ * {@code version} = 1, {@code grid} {rmin, rstep, n} (angstrom), {@code temperature},
+ * {@code noneScore} (score of the "none of the catalog" outcome, or null),
+ * {@code classes}: [{id, prototypes (count), representative {source, block, formula, spaceGroup,
+ * atoms}, members [same]}], {@code training}: settings (seed, variants, augmentations, ranges,
+ * PCC threshold, catalog Uiso, CIF folder, skipped CIFs with reasons), timings and accuracy.</li>
+ * <li>{@code prototypes.i16}: all prototypes, class by class, each grid.n values as big-endian
+ * signed 16-bit integers v = round(p * 32767) (prototypes are unit-norm, |p| &lt;= 1; the
+ * quantisation changes a correlation by less than 1e-4).</li>
+ * </ul>
+ * {@link #read} checks format name, version, grid, counts, entry sizes and values and throws a
+ * {@link ModelFormatException} naming the file and the problem.
+ */
+public final class ModelFile {
+
+    /** Format name in model.json. */
+    public static final String FORMAT = "nifi-spectro-classify-model";
+    /** Format version written and read. */
+    public static final int VERSION = 1;
+    private static final String JSON = "model.json";
+    private static final String WEIGHTS = "prototypes.i16";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    /** Writes a model. */
+    public static void write(ClassifierModel model, Path file) throws IOException {
+        try (OutputStream os = Files.newOutputStream(file)) {
+            write(model, os);
+        }
+    }
+
+    /** Writes a model to a stream (not closed). */
+    public static void write(ClassifierModel model, OutputStream os) throws IOException {
+        PrototypeClassifier c = model.classifier();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("version", VERSION);
+        ModelGrid g = c.grid();
+        json.put("grid", Map.of("rmin", g.rmin(), "rstep", g.rstep(), "n", g.n()));
+        json.put("temperature", c.temperature());
+        json.put("noneScore", Double.isNaN(c.noneScore()) ? null : c.noneScore());
+        json.put("similarity", "Pearson correlation, best prototype per class, SoftMax(score / temperature)");
+        List<Object> classes = new ArrayList<>();
+        int[] start = c.start();
+        for (StructureClass sc : model.classes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", sc.id());
+            m.put("prototypes", start[sc.id() + 1] - start[sc.id()]);
+            m.put("representative", entry(sc.representative()));
+            List<Object> members = new ArrayList<>();
+            for (CatalogEntry e : sc.members()) {
+                members.add(entry(e));
+            }
+            m.put("members", members);
+            classes.add(m);
+        }
+        json.put("classes", classes);
+        json.put("training", model.training());
+        ZipOutputStream zip = new ZipOutputStream(os);
+        zip.putNextEntry(entry(JSON));
+        zip.write(MAPPER.writeValueAsBytes(json));
+        zip.closeEntry();
+        zip.putNextEntry(entry(WEIGHTS));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(c.prototypeCount() * g.n() * 2);
+        DataOutputStream out = new DataOutputStream(buf);
+        for (float[] p : c.prototypes()) {
+            for (float v : p) {
+                out.writeShort((short) Math.round(Math.max(-1f, Math.min(1f, v)) * 32767f));
+            }
+        }
+        out.flush();
+        zip.write(buf.toByteArray());
+        zip.closeEntry();
+        zip.finish();
+    }
+
+    /** Zip entry with a fixed time, so the same model gives the same bytes. */
+    private static ZipEntry entry(String name) {
+        ZipEntry e = new ZipEntry(name);
+        e.setTimeLocal(java.time.LocalDateTime.of(2020, 1, 1, 0, 0));
+        return e;
+    }
+
+    private static Map<String, Object> entry(CatalogEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", e.sourceId());
+        m.put("block", e.block());
+        m.put("formula", e.formula());
+        m.put("spaceGroup", e.spaceGroup());
+        m.put("atoms", e.atoms());
+        return m;
+    }
+
+    /** Reads and validates a model file. */
+    public static ClassifierModel read(Path file) throws ModelFormatException {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelFormatException("model file " + file + " does not exist or is not a file", null);
+        }
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new ModelFormatException("model file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and validates a model from a stream.
+     *
+     * @param name file name for messages
+     */
+    @SuppressWarnings("unchecked")
+    public static ClassifierModel read(InputStream in, String name) throws ModelFormatException {
+        byte[] json = null;
+        byte[] weights = null;
+        try {
+            ZipInputStream zip = new ZipInputStream(in);
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                if (JSON.equals(e.getName())) {
+                    json = zip.readAllBytes();
+                } else if (WEIGHTS.equals(e.getName())) {
+                    weights = zip.readAllBytes();
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelFormatException("model file " + name + " is not a valid zip archive: " + e.getMessage(), e);
+        }
+        if (json == null || weights == null) {
+            throw new ModelFormatException("model file " + name + " is not a " + FORMAT + " (missing entry "
+                    + (json == null ? JSON : WEIGHTS) + "; is it a zip made by TrainModel?)", null);
+        }
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            if (!FORMAT.equals(root.path("format").asText())) {
+                throw bad(name, "format is '" + root.path("format").asText() + "', expected '" + FORMAT + "'");
+            }
+            int version = root.path("version").asInt(-1);
+            if (version != VERSION) {
+                throw bad(name, "format version " + version + " is not supported (this software reads version "
+                        + VERSION + ")");
+            }
+            JsonNode gj = root.path("grid");
+            ModelGrid grid = new ModelGrid(gj.path("rmin").asDouble(Double.NaN), gj.path("rstep").asDouble(Double.NaN),
+                    gj.path("n").asInt(-1));
+            double t = root.path("temperature").asDouble(Double.NaN);
+            double none = root.path("noneScore").isNumber() ? root.path("noneScore").asDouble() : Double.NaN;
+            JsonNode cj = root.path("classes");
+            if (!cj.isArray() || cj.isEmpty()) {
+                throw bad(name, "no classes");
+            }
+            List<StructureClass> classes = new ArrayList<>();
+            int[] start = new int[cj.size() + 1];
+            for (int c = 0; c < cj.size(); c++) {
+                JsonNode k = cj.get(c);
+                if (k.path("id").asInt(-1) != c) {
+                    throw bad(name, "class " + c + " has id " + k.path("id").asText());
+                }
+                int np = k.path("prototypes").asInt(0);
+                if (np < 1) {
+                    throw bad(name, "class " + c + " has no prototypes");
+                }
+                start[c + 1] = start[c] + np;
+                List<CatalogEntry> members = new ArrayList<>();
+                for (JsonNode m : k.path("members")) {
+                    members.add(entry(m, name, c));
+                }
+                classes.add(new StructureClass(c, entry(k.path("representative"), name, c), members));
+            }
+            int total = start[cj.size()];
+            long expected = (long) total * grid.n() * 2;
+            if (weights.length != expected) {
+                throw bad(name, WEIGHTS + " has " + weights.length + " bytes, expected " + expected + " (" + total
+                        + " prototypes x " + grid.n() + " points x 2)");
+            }
+            float[][] protos = new float[total][grid.n()];
+            DataInputStream din = new DataInputStream(new java.io.ByteArrayInputStream(weights));
+            for (float[] p : protos) {
+                for (int i = 0; i < p.length; i++) {
+                    p[i] = din.readShort() / 32767f;
+                }
+            }
+            Map<String, Object> training = root.has("training")
+                    ? MAPPER.convertValue(root.get("training"), HashMap.class) : Map.of();
+            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, t, none), training);
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFormatException("model file " + name + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    private static CatalogEntry entry(JsonNode m, String name, int c) throws ModelFormatException {
+        if (!m.isObject() || !m.hasNonNull("source")) {
+            throw bad(name, "class " + c + ": structure entry without source");
+        }
+        return new CatalogEntry(m.path("source").asText(), m.path("block").asText(""), m.path("formula").asText(""),
+                m.path("spaceGroup").asText(""), m.path("atoms").asInt(0));
+    }
+
+    private static ModelFormatException bad(String name, String what) {
+        return new ModelFormatException("model file " + name + " is incompatible or corrupt: " + what, null);
+    }
+}

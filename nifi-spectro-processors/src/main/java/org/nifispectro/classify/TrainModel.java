@@ -1,0 +1,141 @@
+package org.nifispectro.classify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Command-line trainer: builds a catalog from a CIF folder, trains a model, writes the model file
+ * and an accuracy report.
+ *
+ * <pre>
+ * java -cp nifi-spectro-processors.jar:&lt;dependencies&gt; org.nifispectro.classify.TrainModel \
+ *     --cifs /path/to/cifs --out model.zip [--report report.json] [--threshold 0.95] [--uiso 0.01] \
+ *     [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16] \
+ *     [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]
+ * </pre>
+ * The dependencies are Jackson databind and Commons Math 3 (from the NAR's bundled jars or Maven).
+ * The same arguments give the same model (bit for bit, any thread count).
+ */
+public final class TrainModel {
+
+    private TrainModel() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> a = parse(args);
+        if (!a.containsKey("cifs") || !a.containsKey("out")) {
+            System.err.println("usage: TrainModel --cifs DIR --out MODEL.zip [--report REPORT.json] [--threshold 0.95]"
+                    + " [--uiso 0.01] [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16]"
+                    + " [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]");
+            System.exit(2);
+        }
+        Map<String, Object> report = run(a, System.err::println);
+        if (a.containsKey("report")) {
+            Path rp = Path.of(a.get("report"));
+            if (rp.getParent() != null) {
+                Files.createDirectories(rp.getParent());
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(rp.toFile(), report);
+        }
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(report.get("accuracy")));
+    }
+
+    /** Parses "--key value" pairs. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'");
+            }
+            m.put(args[i].substring(2), args[++i]);
+        }
+        return m;
+    }
+
+    /**
+     * Trains and writes the model; returns the report (also stored in the model's training section).
+     */
+    public static Map<String, Object> run(Map<String, String> a, java.util.function.Consumer<String> log)
+            throws IOException {
+        Path cifs = Path.of(a.get("cifs"));
+        Path out = Path.of(a.get("out"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        Catalog.Options co = new Catalog.Options(Double.parseDouble(a.getOrDefault("threshold", "0.95")),
+                Double.parseDouble(a.getOrDefault("uiso", "0.01")),
+                Integer.parseInt(a.getOrDefault("max-atoms", "5000")), threads);
+        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "20")),
+                Integer.parseInt(a.getOrDefault("augmentations", "6")),
+                Integer.parseInt(a.getOrDefault("prototypes", "16")),
+                Integer.parseInt(a.getOrDefault("validation-variants", "2")),
+                Integer.parseInt(a.getOrDefault("test-variants", "2")), Augmentation.Ranges.standard(),
+                Long.parseLong(a.getOrDefault("seed", "0")), threads);
+        long t0 = System.nanoTime();
+        Catalog catalog = Catalog.build(cifs, ModelGrid.standard(), co);
+        double catalogSeconds = (System.nanoTime() - t0) / 1e9;
+        log.accept(String.format(Locale.ROOT, "catalog: %d structures in %d classes, %d skipped, %.1f s",
+                catalog.structureCount(), catalog.classes().size(), catalog.skipped().size(), catalogSeconds));
+        Trainer.Result r = Trainer.train(catalog, to, log);
+        log.accept(String.format(Locale.ROOT, "trained in %.1f s, temperature %.4g", r.seconds(),
+                r.classifier().temperature()));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("created", Instant.now().toString());
+        report.put("cifFolder", cifs.toString());
+        report.put("cifsUsed", catalog.structureCount());
+        report.put("classes", catalog.classes().size());
+        List<Map<String, String>> skipped = new ArrayList<>();
+        for (Catalog.Skipped s : catalog.skipped()) {
+            skipped.add(Map.of("source", s.sourceId(), "reason", s.reason()));
+        }
+        report.put("skipped", skipped);
+        report.put("pccThreshold", co.threshold());
+        report.put("catalogUiso", co.uiso());
+        report.put("maxAtoms", co.maxAtoms());
+        report.put("variants", to.variants());
+        report.put("augmentations", to.augmentations());
+        report.put("prototypesPerClass", to.prototypes());
+        report.put("validationVariants", to.validationVariants());
+        report.put("testVariants", to.testVariants());
+        Augmentation.Ranges rg = to.ranges();
+        report.put("augmentationRanges", Map.of("qmax", List.of(rg.qmaxMin(), rg.qmaxMax()), "qdamp",
+                List.of(rg.qdampMin(), rg.qdampMax()), "qmin", List.of(0.5, 1.0), "particleFraction",
+                rg.particleFraction(), "spdiameter", List.of(rg.diameterMin(), rg.diameterMax()), "noise",
+                List.of(0, rg.maxNoise())));
+        report.put("variantRecipe", "lattice +-4 % (crystal-system constraints), Uiso 0.005-0.025 A^2, Latin hypercube");
+        report.put("seed", to.seed());
+        report.put("temperature", r.classifier().temperature());
+        report.put("baselineTemperature", r.baseline().temperature());
+        report.put("catalogSeconds", catalogSeconds);
+        report.put("trainingSeconds", r.seconds());
+        report.put("threads", threads);
+        if (!r.test().labels().isEmpty()) {
+            Map<String, Object> acc = new LinkedHashMap<>();
+            Trainer.TestSet ts = r.test();
+            acc.put("classifier.heldOutSimulated", Trainer.accuracy(ts.clean(), ts.labels(), r.classifier()::scores));
+            acc.put("classifier.perturbedHeldOut", Trainer.accuracy(ts.perturbed(), ts.labels(), r.classifier()::scores));
+            acc.put("baseline.heldOutSimulated", Trainer.accuracy(ts.clean(), ts.labels(), r.baseline()::scores));
+            acc.put("baseline.perturbedHeldOut", Trainer.accuracy(ts.perturbed(), ts.labels(), r.baseline()::scores));
+            report.put("accuracy", acc);
+        }
+        ClassifierModel model = new ClassifierModel(catalog.classes(), r.classifier(),
+                new ObjectMapper().convertValue(report, Map.class));
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        ModelFile.write(model, out);
+        report.put("modelBytes", Files.size(out));
+        log.accept("model written to " + out + " (" + Files.size(out) + " bytes)");
+        return report;
+    }
+}

@@ -1,0 +1,343 @@
+package org.nifispectro.classify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+import org.apache.commons.math3.analysis.UnivariateFunction;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.nifispectro.pdf.PdfCalculator;
+
+/**
+ * Trains a {@link PrototypeClassifier} from a {@link Catalog} and measures it.
+ *
+ * <ol>
+ * <li>Per class: {@code variants} structure variants ({@link ClassSamples}, training stream),
+ * each simulated once and given {@code augmentations} measurement conditions: the first the
+ * MLstructureMining settings, the others drawn from {@link Augmentation.Ranges} (Qmax, Qdamp,
+ * Qmin, particle size, noise).</li>
+ * <li>Per class: spherical k-means (farthest-point initialisation, 10 Lloyd steps) of those
+ * profiles into {@code prototypes} prototypes.</li>
+ * <li>Validation variants (own stream; one clean and one perturbed profile each) fix the SoftMax
+ * temperature (Brent minimisation of the mean log-loss over log T), for the classifier and for
+ * the {@link CorrelationBaseline} alike.</li>
+ * <li>Test variants (own stream, never used above): a clean profile at the MLstructureMining
+ * settings ("held-out simulated") and a perturbed one with random conditions ("perturbed
+ * held-out") each; top-1/3/5 accuracy of classifier and baseline.</li>
+ * </ol>
+ * Classes are processed in parallel by {@code threads} workers; results do not depend on the
+ * thread count.
+ */
+public final class Trainer {
+
+    /**
+     * Training options.
+     *
+     * @param variants structure variants per class for training
+     * @param augmentations profiles per variant (first one clean)
+     * @param prototypes prototypes per class
+     * @param validationVariants variants per class for the temperature fit
+     * @param testVariants variants per class for the accuracy report (0: none)
+     * @param ranges augmentation ranges
+     * @param seed global seed
+     * @param threads worker threads
+     */
+    public record Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
+                          Augmentation.Ranges ranges, long seed, int threads) {
+        public Options {
+            if (variants < 1 || augmentations < 1 || prototypes < 1 || validationVariants < 1 || testVariants < 0
+                    || threads < 1) {
+                throw new IllegalArgumentException("training options must be positive: variants " + variants
+                        + ", augmentations " + augmentations + ", prototypes " + prototypes + ", validation "
+                        + validationVariants + ", test " + testVariants + ", threads " + threads);
+            }
+        }
+
+        /** 20 variants x 6 conditions, 16 prototypes, 2 validation and 2 test variants, seed 0, 2 threads (the shipped model). */
+        public static Options defaults() {
+            return new Options(20, 6, 16, 2, 2, Augmentation.Ranges.standard(), 0L, 2);
+        }
+    }
+
+    /** Accuracy of one method on one test set. */
+    public record Accuracy(int n, double top1, double top3, double top5) {
+    }
+
+    /**
+     * Held-out profiles.
+     *
+     * @param clean test profiles at the MLstructureMining settings
+     * @param perturbed test profiles with random measurement conditions
+     * @param labels true class of each (same order for both)
+     */
+    public record TestSet(List<float[]> clean, List<float[]> perturbed, List<Integer> labels) {
+    }
+
+    /**
+     * Result.
+     *
+     * @param classifier trained classifier
+     * @param baseline correlation baseline with its fitted temperature
+     * @param test held-out profiles (empty when testVariants is 0)
+     * @param seconds wall time of the training
+     */
+    public record Result(PrototypeClassifier classifier, CorrelationBaseline baseline, TestSet test,
+                         double seconds) {
+    }
+
+    private record PerClass(float[][] prototypes, List<float[]> validation, List<float[]> testClean,
+                            List<float[]> testPerturbed) {
+    }
+
+    private Trainer() {
+    }
+
+    /**
+     * @param catalog catalog
+     * @param o options
+     * @param progress receives progress lines (may be null)
+     */
+    public static Result train(Catalog catalog, Options o, Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        ModelGrid grid = catalog.grid();
+        PdfAugmenter aug = PdfAugmenter.of(grid);
+        PdfCalculator calc = PdfCalculator.of(aug.baseParameters(), PdfAugmenter.limits(catalog.options().maxAtoms()));
+        int nc = catalog.classes().size();
+        List<PerClass> per = new ArrayList<>(nc);
+        ExecutorService pool = Executors.newFixedThreadPool(o.threads());
+        try {
+            List<Future<PerClass>> futures = new ArrayList<>();
+            for (int c = 0; c < nc; c++) {
+                final int cc = c;
+                futures.add(pool.submit(() -> perClass(catalog, cc, o, aug, calc)));
+            }
+            for (int c = 0; c < nc; c++) {
+                per.add(futures.get(c).get());
+                if (progress != null && (c + 1) % 50 == 0) {
+                    progress.accept(String.format(java.util.Locale.ROOT, "trained %d/%d classes, %.0f s", c + 1, nc,
+                            (System.nanoTime() - t0) / 1e9));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("training failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        int[] start = new int[nc + 1];
+        List<float[]> protos = new ArrayList<>();
+        List<float[]> val = new ArrayList<>();
+        List<Integer> valLabels = new ArrayList<>();
+        List<float[]> clean = new ArrayList<>();
+        List<float[]> pert = new ArrayList<>();
+        List<Integer> testLabels = new ArrayList<>();
+        for (int c = 0; c < nc; c++) {
+            PerClass p = per.get(c);
+            start[c] = protos.size();
+            protos.addAll(List.of(p.prototypes()));
+            for (float[] v : p.validation()) {
+                val.add(v);
+                valLabels.add(c);
+            }
+            clean.addAll(p.testClean());
+            pert.addAll(p.testPerturbed());
+            for (int i = 0; i < p.testClean().size(); i++) {
+                testLabels.add(c);
+            }
+        }
+        start[nc] = protos.size();
+        float[][] pa = protos.toArray(new float[0][]);
+        PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, 1.0, Double.NaN);
+        double t = fitTemperature(val, valLabels, raw::scores);
+        double[] trueScores = new double[val.size()];
+        for (int i = 0; i < val.size(); i++) {
+            trueScores[i] = raw.scores(val.get(i))[valLabels.get(i)];
+        }
+        java.util.Arrays.sort(trueScores);
+        double none = trueScores[(int) Math.floor(0.01 * (trueScores.length - 1))];
+        CorrelationBaseline base = CorrelationBaseline.of(catalog, 1.0);
+        double tb = fitTemperature(val, valLabels, base::scores);
+        return new Result(new PrototypeClassifier(grid, start, pa, t, none), base.withTemperature(tb),
+                new TestSet(clean, pert, testLabels), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static PerClass perClass(Catalog catalog, int c, Options o, PdfAugmenter aug, PdfCalculator calc) {
+        List<float[]> samples = trainingProfiles(catalog, c, o, aug, calc);
+        float[][] protos = kmeans(samples, Math.min(o.prototypes(), samples.size()));
+        List<float[]> val = new ArrayList<>();
+        SplittableRandom vr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.VALIDATION, 7);
+        for (double[] b : ClassSamples.bases(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION,
+                o.seed(), aug, calc)) {
+            val.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), vr)));
+            val.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), vr), vr)));
+        }
+        List<float[]> clean = new ArrayList<>();
+        List<float[]> pert = new ArrayList<>();
+        if (o.testVariants() > 0) {
+            SplittableRandom tr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TEST, 7);
+            for (double[] b : ClassSamples.bases(catalog, c, o.testVariants(), ClassSamples.Purpose.TEST, o.seed(),
+                    aug, calc)) {
+                clean.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), tr)));
+                pert.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), tr), tr)));
+            }
+        }
+        return new PerClass(protos, val, clean, pert);
+    }
+
+    /**
+     * The training profiles of class c (variants x augmentations, first augmentation of each
+     * variant clean), exactly as {@link #train} uses them; for comparisons with other learners.
+     */
+    public static List<float[]> trainingProfiles(Catalog catalog, int c, Options o, PdfAugmenter aug,
+                                                 PdfCalculator calc) {
+        List<double[]> bases = ClassSamples.bases(catalog, c, o.variants(), ClassSamples.Purpose.TRAIN, o.seed(),
+                aug, calc);
+        SplittableRandom rnd = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TRAIN, 7);
+        List<float[]> samples = new ArrayList<>();
+        for (double[] b : bases) {
+            for (int a = 0; a < o.augmentations(); a++) {
+                Augmentation cond = a == 0 ? Augmentation.mlstructureMining()
+                        : Augmentation.sample(o.ranges(), rnd);
+                samples.add(PdfProfile.normalize(aug.apply(b, cond, rnd)));
+            }
+        }
+        return samples;
+    }
+
+    /** Spherical k-means with farthest-point initialisation; returns k unit-norm centroids. */
+    static float[][] kmeans(List<float[]> x, int k) {
+        int n = x.size();
+        int d = x.get(0).length;
+        // init: the sample closest to the mean, then repeatedly the one least similar to all chosen
+        double[] mean = new double[d];
+        for (float[] v : x) {
+            for (int i = 0; i < d; i++) {
+                mean[i] += v[i];
+            }
+        }
+        float[] m = PdfProfile.normalize(mean);
+        int first = 0;
+        double bestSim = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            double s = PdfProfile.dot(m, x.get(i));
+            if (s > bestSim) {
+                bestSim = s;
+                first = i;
+            }
+        }
+        float[][] cen = new float[k][];
+        cen[0] = x.get(first).clone();
+        double[] maxSim = new double[n];
+        for (int i = 0; i < n; i++) {
+            maxSim[i] = PdfProfile.dot(cen[0], x.get(i));
+        }
+        for (int j = 1; j < k; j++) {
+            int pick = 0;
+            for (int i = 1; i < n; i++) {
+                if (maxSim[i] < maxSim[pick]) {
+                    pick = i;
+                }
+            }
+            cen[j] = x.get(pick).clone();
+            for (int i = 0; i < n; i++) {
+                maxSim[i] = Math.max(maxSim[i], PdfProfile.dot(cen[j], x.get(i)));
+            }
+        }
+        int[] assign = new int[n];
+        for (int iter = 0; iter < 10; iter++) {
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                double bs = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    double s = PdfProfile.dot(cen[j], x.get(i));
+                    if (s > bs) {
+                        bs = s;
+                        best = j;
+                    }
+                }
+                if (iter == 0 || assign[i] != best) {
+                    changed = true;
+                }
+                assign[i] = best;
+            }
+            if (!changed) {
+                break;
+            }
+            for (int j = 0; j < k; j++) {
+                double[] sum = new double[d];
+                int cnt = 0;
+                for (int i = 0; i < n; i++) {
+                    if (assign[i] == j) {
+                        cnt++;
+                        float[] v = x.get(i);
+                        for (int q = 0; q < d; q++) {
+                            sum[q] += v[q];
+                        }
+                    }
+                }
+                if (cnt > 0) {
+                    cen[j] = PdfProfile.normalize(sum);
+                }
+            }
+        }
+        return cen;
+    }
+
+    /** Temperature minimising the mean log-loss of SoftMax(scores / T) on labelled profiles. */
+    static double fitTemperature(List<float[]> x, List<Integer> labels,
+                                 java.util.function.Function<float[], double[]> scorer) {
+        List<double[]> scores = new ArrayList<>(x.size());
+        for (float[] v : x) {
+            scores.add(scorer.apply(v));
+        }
+        UnivariateFunction nll = logT -> {
+            double t = Math.exp(logT);
+            double sum = 0;
+            for (int i = 0; i < scores.size(); i++) {
+                double[] s = scores.get(i);
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : s) {
+                    max = Math.max(max, v);
+                }
+                double z = 0;
+                for (double v : s) {
+                    z += Math.exp((v - max) / t);
+                }
+                sum += -((s[labels.get(i)] - max) / t - Math.log(z));
+            }
+            return sum / scores.size();
+        };
+        BrentOptimizer opt = new BrentOptimizer(1e-6, 1e-9);
+        double logT = opt.optimize(new MaxEval(200), new UnivariateObjectiveFunction(nll), GoalType.MINIMIZE,
+                new SearchInterval(Math.log(1e-4), Math.log(1.0))).getPoint();
+        return Math.exp(logT);
+    }
+
+    /** Top-1/3/5 accuracy of a scorer on profiles. */
+    public static Accuracy accuracy(List<float[]> x, List<Integer> labels,
+                                    java.util.function.Function<float[], double[]> scorer) {
+        int t1 = 0;
+        int t3 = 0;
+        int t5 = 0;
+        for (int i = 0; i < x.size(); i++) {
+            int r = PrototypeClassifier.rankOf(scorer.apply(x.get(i)), labels.get(i));
+            t1 += r < 1 ? 1 : 0;
+            t3 += r < 3 ? 1 : 0;
+            t5 += r < 5 ? 1 : 0;
+        }
+        int n = Math.max(1, x.size());
+        return new Accuracy(x.size(), t1 / (double) n, t3 / (double) n, t5 / (double) n);
+    }
+}

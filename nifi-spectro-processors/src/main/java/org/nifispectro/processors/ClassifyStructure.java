@@ -1,0 +1,420 @@
+package org.nifispectro.processors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.SideEffectFree;
+import org.apache.nifi.annotation.behavior.SupportsBatching;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.lifecycle.OnScheduled;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.ValidationContext;
+import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.components.resource.ResourceCardinality;
+import org.apache.nifi.components.resource.ResourceType;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.flowfile.attributes.CoreAttributes;
+import org.apache.nifi.processor.AbstractProcessor;
+import org.apache.nifi.processor.DataUnit;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.exception.ProcessException;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.nifispectro.classify.Candidate;
+import org.nifispectro.classify.CatalogEntry;
+import org.nifispectro.classify.ClassifierModel;
+import org.nifispectro.classify.ModelCache;
+import org.nifispectro.classify.ModelFile;
+import org.nifispectro.classify.ModelFormatException;
+import org.nifispectro.classify.PdfInputException;
+import org.nifispectro.classify.PrototypeClassifier;
+import org.nifispectro.classify.StructureClass;
+import org.nifispectro.pdf.io.GrData;
+import org.nifispectro.pdf.io.GrFormatException;
+import org.nifispectro.pdf.io.GrReader;
+import org.nifispectro.plot.BarChart;
+import org.nifispectro.plot.Figure;
+import org.nifispectro.processors.common.BuildInfo;
+import org.nifispectro.processors.common.Failures;
+import org.nifispectro.processors.common.InputException;
+import org.nifispectro.processors.common.Parameters;
+import org.nifispectro.processors.common.SpectroAttributes;
+
+@SideEffectFree
+@SupportsBatching
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@Tags({"pdf", "pair distribution function", "x-ray", "crystal structure", "classification", "phase identification",
+        "machine learning", "synchrotron"})
+@CapabilityDescription("Proposes the crystal structure behind a measured pair distribution function G(r) (.gr: "
+        + "PDFgetX3, PDFgui or two-column layout, any r grid) without chemical input, as MLstructureMining does: the "
+        + "PDF is resampled to the model's r grid and ranked against a catalog of structure classes (structures whose "
+        + "simulated PDFs correlate with Pearson r >= 0.95 share a class). Writes the top-k ranking as JSON (class, "
+        + "representative structure and the other structures of the class with formula, space group and source, "
+        + "probability) routed to identified or unidentified by a confidence rule, a PNG bar chart of the top-k, and "
+        + "attributes for the top candidate. The model is the one shipped with the project or one trained with "
+        + "org.nifispectro.classify.TrainModel from any CIF folder.")
+@SeeAlso(SimulatePDF.class)
+@WritesAttributes({
+        @WritesAttribute(attribute = "classify.top.class", description = "Class index of the top candidate in the model"),
+        @WritesAttribute(attribute = "classify.top.formula", description = "Unit-cell formula of the top class's representative"),
+        @WritesAttribute(attribute = "classify.top.space.group", description = "Space group of the top class's representative"),
+        @WritesAttribute(attribute = "classify.top.source", description = "Source id (CIF path in the training folder) of the representative"),
+        @WritesAttribute(attribute = "classify.top.probability", description = "SoftMax probability of the top class"),
+        @WritesAttribute(attribute = "classify.top.correlation", description = "Pearson correlation of the input with the top class's best prototype"),
+        @WritesAttribute(attribute = "classify.second.probability", description = "Probability of the second class"),
+        @WritesAttribute(attribute = "classify.probability.ratio", description = "Top probability divided by the second"),
+        @WritesAttribute(attribute = "classify.none.probability", description = "Probability that the structure is none of the catalog's"),
+        @WritesAttribute(attribute = "classify.identified", description = "true when the confidence rule is met"),
+        @WritesAttribute(attribute = "classify.model", description = "Model file used (or 'default')"),
+        @WritesAttribute(attribute = "spectro.error", description = "On failure: what is wrong"),
+        @WritesAttribute(attribute = "spectro.error.where", description = "On failure: the file line or range")
+})
+public class ClassifyStructure extends AbstractProcessor {
+
+    public static final Relationship REL_IDENTIFIED = new Relationship.Builder().name("identified")
+            .description("The top-k ranking (JSON) when the confidence rule is met").build();
+    public static final Relationship REL_UNIDENTIFIED = new Relationship.Builder().name("unidentified")
+            .description("The top-k ranking (JSON) when the confidence rule is not met: no convincing candidate in "
+                    + "the catalog (flat probabilities)").build();
+    public static final Relationship REL_CHART = new Relationship.Builder().name("chart")
+            .description("A PNG bar chart of the top-k probabilities").build();
+    public static final Relationship REL_ORIGINAL = new Relationship.Builder().name("original")
+            .description("The input .gr, once classified").build();
+    public static final Relationship REL_FAILURE = new Relationship.Builder().name("failure")
+            .description("Inputs that are not a usable PDF, with spectro.error and spectro.error.where").build();
+
+    static final PropertyDescriptor MODEL_FILE = new PropertyDescriptor.Builder().name("Model File")
+            .description("Model zip written by org.nifispectro.classify.TrainModel (a path, or a parameter-context "
+                    + "asset reference). Empty: the model shipped with nifi-spectro. Loaded and validated once when "
+                    + "the processor is scheduled.")
+            .required(false).identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT).build();
+    static final PropertyDescriptor TOP_K = new PropertyDescriptor.Builder().name("Top K")
+            .description("Number of candidates in the ranking and the chart")
+            .required(true).defaultValue("5").addValidator(StandardValidators.createLongValidator(1, 100, true)).build();
+    static final PropertyDescriptor MIN_PROBABILITY = new PropertyDescriptor.Builder().name("Minimum Top Probability")
+            .description("Identified only if the top class's probability is at least this (0-1)")
+            .required(true).defaultValue("0.3").addValidator(probability()).build();
+    static final PropertyDescriptor MIN_RATIO = new PropertyDescriptor.Builder().name("Minimum Probability Ratio")
+            .description("Identified only if the top probability is at least this multiple of the second's (>= 1)")
+            .required(true).defaultValue("1.5").addValidator(StandardValidators.NUMBER_VALIDATOR).build();
+    static final PropertyDescriptor MAX_SIZE = new PropertyDescriptor.Builder().name("Maximum Input Size")
+            .description("Larger inputs are refused to failure before being read into memory")
+            .required(true).defaultValue("20 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(MODEL_FILE, TOP_K, MIN_PROBABILITY, MIN_RATIO,
+            MAX_SIZE);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_IDENTIFIED, REL_UNIDENTIFIED, REL_CHART,
+            REL_ORIGINAL, REL_FAILURE);
+    private static final String PROCESSOR = "ClassifyStructure";
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private volatile ClassifierModel model;
+    private volatile String modelName;
+    private volatile int topK;
+    private volatile double minProbability;
+    private volatile double minRatio;
+    private volatile long maxBytes;
+
+    private static org.apache.nifi.components.Validator probability() {
+        return (subject, input, context) -> {
+            boolean ok;
+            try {
+                double v = Double.parseDouble(input.strip());
+                ok = v >= 0 && v <= 1;
+            } catch (NumberFormatException | NullPointerException e) {
+                ok = false;
+            }
+            return new ValidationResult.Builder().subject(subject).input(input).valid(ok)
+                    .explanation(ok ? null : "must be a number between 0 and 1").build();
+        };
+    }
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return RELATIONSHIPS;
+    }
+
+    @Override
+    protected java.util.Collection<ValidationResult> customValidate(ValidationContext context) {
+        List<ValidationResult> results = new ArrayList<>();
+        String ratio = context.getProperty(MIN_RATIO).getValue();
+        if (ratio != null) {
+            try {
+                if (!(Double.parseDouble(ratio.strip()) >= 1)) {
+                    results.add(invalid(MIN_RATIO.getName(), ratio, "must be at least 1"));
+                }
+            } catch (NumberFormatException e) {
+                // reported by the number validator
+            }
+        }
+        String path = context.getProperty(MODEL_FILE).evaluateAttributeExpressions().getValue();
+        try {
+            load(path);
+        } catch (ModelFormatException e) {
+            results.add(invalid(MODEL_FILE.getName(), path, e.getMessage()));
+        }
+        return results;
+    }
+
+    private static ValidationResult invalid(String subject, String input, String why) {
+        return new ValidationResult.Builder().subject(subject).input(input).valid(false).explanation(why).build();
+    }
+
+    private static ClassifierModel load(String path) throws ModelFormatException {
+        return path == null || path.isBlank() ? ModelCache.loadDefault() : ModelCache.load(Path.of(path.strip()));
+    }
+
+    @OnScheduled
+    public void onScheduled(ProcessContext context) {
+        String path = context.getProperty(MODEL_FILE).evaluateAttributeExpressions().getValue();
+        try {
+            model = load(path);
+        } catch (ModelFormatException e) {
+            throw new ProcessException(e.getMessage(), e);
+        }
+        modelName = path == null || path.isBlank() ? "default" : path.strip();
+        topK = context.getProperty(TOP_K).asInteger();
+        minProbability = context.getProperty(MIN_PROBABILITY).asDouble();
+        minRatio = context.getProperty(MIN_RATIO).asDouble();
+        maxBytes = context.getProperty(MAX_SIZE).asDataSize(DataUnit.B).longValue();
+    }
+
+    @Override
+    public void onTrigger(ProcessContext context, ProcessSession session) {
+        FlowFile flowFile = session.get();
+        if (flowFile == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        String filename = flowFile.getAttribute(CoreAttributes.FILENAME.key());
+        ClassifierModel m = model;
+        PrototypeClassifier.Ranking result0;
+        try {
+            result0 = classify(session, flowFile, filename, m);
+        } catch (InputException e) {
+            Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
+            return;
+        } catch (Exception e) {
+            Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
+            return;
+        }
+        List<Candidate> ranking = result0.candidates();
+        Candidate top = ranking.get(0);
+        double second = ranking.size() > 1 ? ranking.get(1).probability() : 0;
+        double ratio = second > 0 ? top.probability() / second : Double.POSITIVE_INFINITY;
+        boolean identified = top.probability() >= minProbability && ratio >= minRatio;
+        StructureClass topClass = m.classes().get(top.classId());
+
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("classify.top.class", Integer.toString(top.classId()));
+        attributes.put("classify.top.formula", topClass.representative().formula());
+        attributes.put("classify.top.space.group", topClass.representative().spaceGroup());
+        attributes.put("classify.top.source", topClass.representative().sourceId());
+        attributes.put("classify.top.probability", fmt(top.probability()));
+        attributes.put("classify.top.correlation", fmt(top.correlation()));
+        attributes.put("classify.second.probability", fmt(second));
+        attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
+        attributes.put("classify.none.probability", fmt(result0.noneProbability()));
+        attributes.put("classify.identified", Boolean.toString(identified));
+        attributes.put("classify.model", modelName);
+        attributes.put(SpectroAttributes.VERSION, BuildInfo.version());
+        attributes.put(SpectroAttributes.PRODUCER, PROCESSOR);
+
+        String stem = stem(filename);
+        byte[] json;
+        byte[] png;
+        try {
+            json = MAPPER.writeValueAsBytes(report(filename, m, result0, identified));
+            png = chart(stem, m, ranking);
+        } catch (IOException | RuntimeException e) {
+            Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
+                    e instanceof IOException io ? io : new IOException(e));
+            return;
+        }
+        FlowFile result = session.create(flowFile);
+        result = session.write(result, (OutputStream os) -> os.write(json));
+        Map<String, String> ra = new HashMap<>(attributes);
+        ra.put(CoreAttributes.FILENAME.key(), stem + ".classify.json");
+        ra.put(CoreAttributes.MIME_TYPE.key(), "application/json");
+        ra.put(SpectroAttributes.OUTPUT_KIND, "classification");
+        result = session.putAllAttributes(result, ra);
+
+        FlowFile image = session.create(flowFile);
+        image = session.write(image, (OutputStream os) -> os.write(png));
+        Map<String, String> ia = new HashMap<>(attributes);
+        ia.put(CoreAttributes.FILENAME.key(), stem + ".classify.png");
+        ia.put(CoreAttributes.MIME_TYPE.key(), "image/png");
+        ia.put(SpectroAttributes.OUTPUT_KIND, "chart");
+        image = session.putAllAttributes(image, ia);
+
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        Map<String, String> parameters = Parameters.effective(context, flowFile, PROPERTIES);
+        String details = String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
+                topClass.representative().formula(), topClass.representative().spaceGroup(), top.probability(),
+                Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio),
+                identified ? "identified" : "unidentified", Parameters.provenanceDetails(parameters, millis));
+        session.getProvenanceReporter().fork(flowFile, List.of(result, image), details, millis);
+        session.transfer(result, identified ? REL_IDENTIFIED : REL_UNIDENTIFIED);
+        session.transfer(image, REL_CHART);
+        session.transfer(flowFile, REL_ORIGINAL);
+    }
+
+    private PrototypeClassifier.Ranking classify(ProcessSession session, FlowFile flowFile, String filename, ClassifierModel m)
+            throws InputException {
+        String name = filename == null ? "input" : filename;
+        if (flowFile.getSize() > maxBytes) {
+            throw InputException.overLimit("input of " + flowFile.getSize() + " bytes exceeds Maximum Input Size of "
+                    + maxBytes + " bytes", name);
+        }
+        if (flowFile.getSize() == 0) {
+            throw new InputException("the input is empty, not a PDF", name);
+        }
+        byte[][] content = new byte[1][];
+        session.read(flowFile, (InputStream in) -> content[0] = in.readAllBytes());
+        for (int i = 0; i < Math.min(content[0].length, 4096); i++) {
+            if (content[0][i] == 0) {
+                throw new InputException("binary content (NUL byte at offset " + i + "): not a .gr text file", name);
+            }
+        }
+        List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1));
+        GrData data;
+        try {
+            data = GrReader.parse(lines, name);
+        } catch (GrFormatException e) {
+            throw new InputException("not a readable PDF: " + e.getMessage(),
+                    e.line() > 0 ? name + ", line " + e.line() : name);
+        }
+        try {
+            return m.classify(data.r(), data.g(), topK);
+        } catch (PdfInputException e) {
+            String where = e.row() >= 0 ? name + ", line " + lineOfRow(lines, e.row()) : name;
+            throw new InputException(e.getMessage(), where);
+        }
+    }
+
+    /** 1-based file line of the 0-based data row, counted as GrReader counts rows. */
+    static int lineOfRow(List<String> lines, int row) {
+        int start = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (t.startsWith("#") && t.replace("#", "").trim().equalsIgnoreCase("start data")) {
+                start = i;
+            }
+        }
+        int k = 0;
+        for (int i = start + 1; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] tok = t.split("[\\s,]+");
+            boolean numeric = tok.length >= 2;
+            try {
+                Double.parseDouble(tok[0].replace('D', 'E').replace('d', 'e'));
+            } catch (NumberFormatException e) {
+                numeric = false;
+            }
+            if (!numeric) {
+                continue;
+            }
+            if (k == row) {
+                return i + 1;
+            }
+            k++;
+        }
+        return -1;
+    }
+
+    private Map<String, Object> report(String filename, ClassifierModel m, PrototypeClassifier.Ranking result,
+                                       boolean identified) {
+        List<Candidate> ranking = result.candidates();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("input", filename);
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("file", modelName);
+        model.put("format", ModelFile.FORMAT);
+        model.put("version", ModelFile.VERSION);
+        model.put("classes", m.classes().size());
+        model.put("grid", m.classifier().grid().toString());
+        out.put("model", model);
+        out.put("identified", identified);
+        out.put("rule", Map.of("minimumTopProbability", minProbability, "minimumProbabilityRatio", minRatio));
+        out.put("noneProbability", result.noneProbability());
+        List<Object> list = new ArrayList<>();
+        int rank = 1;
+        for (Candidate c : ranking) {
+            StructureClass sc = m.classes().get(c.classId());
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("rank", rank++);
+            e.put("class", c.classId());
+            e.put("probability", c.probability());
+            e.put("correlation", c.correlation());
+            e.put("representative", entry(sc.representative()));
+            List<Object> members = new ArrayList<>();
+            for (CatalogEntry ce : sc.members()) {
+                members.add(entry(ce));
+            }
+            e.put("members", members);
+            list.add(e);
+        }
+        out.put("candidates", list);
+        return out;
+    }
+
+    private static Map<String, Object> entry(CatalogEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("formula", e.formula());
+        m.put("spaceGroup", e.spaceGroup());
+        m.put("source", e.sourceId());
+        return m;
+    }
+
+    private static byte[] chart(String stem, ClassifierModel m, List<Candidate> ranking) {
+        BarChart chart = BarChart.create("Top-" + ranking.size() + " structure classes: " + stem).probabilities()
+                .xLabel("Probability", null);
+        for (Candidate c : ranking) {
+            StructureClass sc = m.classes().get(c.classId());
+            chart.bar(sc.label() + " (class " + c.classId() + ")", c.probability());
+        }
+        return Figure.of(1, 1, chart).toPng();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static String stem(String filename) {
+        if (filename == null || filename.isBlank()) {
+            return "pdf";
+        }
+        int dot = filename.lastIndexOf('.');
+        return dot > 0 ? filename.substring(0, dot) : filename;
+    }
+}

@@ -1,0 +1,55 @@
+package org.nifispectro.classify;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The small test catalog (src/test/resources/classify/cifs) and one model trained from it, built once per JVM. */
+public final class ClassifyFixtures {
+
+    private static Catalog catalog;
+    private static Trainer.Result result;
+    private static Path modelFile;
+
+    private ClassifyFixtures() {
+    }
+
+    public static Path resource(String name) {
+        try {
+            return Path.of(ClassifyFixtures.class.getResource("/classify/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static synchronized Catalog catalog() throws IOException {
+        if (catalog == null) {
+            catalog = Catalog.build(resource("cifs"), ModelGrid.standard(), Catalog.Options.defaults());
+        }
+        return catalog;
+    }
+
+    /** 12 variants x 6 conditions, 12 prototypes, 8 test variants per class, seed 1. */
+    public static synchronized Trainer.Result trained() throws IOException {
+        if (result == null) {
+            result = Trainer.train(catalog(), new Trainer.Options(12, 6, 12, 2, 8, Augmentation.Ranges.standard(), 1L,
+                    2), null);
+        }
+        return result;
+    }
+
+    /** The trained model written to a temporary file. */
+    public static synchronized Path modelFile() throws IOException {
+        if (modelFile == null) {
+            Path dir = Files.createTempDirectory("classify-test");
+            modelFile = dir.resolve("small-model.zip");
+            ModelFile.write(new ClassifierModel(catalog().classes(), trained().classifier(), Map.of("test", true)),
+                    modelFile);
+            modelFile.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+        }
+        return modelFile;
+    }
+}

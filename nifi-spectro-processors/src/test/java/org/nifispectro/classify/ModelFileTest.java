@@ -1,0 +1,82 @@
+package org.nifispectro.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripKeepsClassesAndScoresWithinTheQuantisation() throws Exception {
+        Path f = ClassifyFixtures.modelFile();
+        ClassifierModel m = ModelFile.read(f);
+        Trainer.Result r = ClassifyFixtures.trained();
+        assertEquals(ClassifyFixtures.catalog().classes(), m.classes());
+        assertEquals(r.classifier().temperature(), m.classifier().temperature(), 0);
+        for (float[] x : r.test().clean().subList(0, 20)) {
+            assertArrayEquals(r.classifier().scores(x), m.classifier().scores(x), 2e-4);
+        }
+    }
+
+    @Test
+    void corruptFileIsRefusedNamingTheFile() throws Exception {
+        Path f = dir.resolve("broken.zip");
+        byte[] good = Files.readAllBytes(ClassifyFixtures.modelFile());
+        byte[] cut = java.util.Arrays.copyOf(good, good.length / 2);
+        Files.write(f, cut);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        Path text = dir.resolve("notamodel.zip");
+        Files.writeString(text, "hello");
+        e = assertThrows(ModelFormatException.class, () -> ModelFile.read(text));
+        assertTrue(e.getMessage().contains("notamodel.zip"), e.getMessage());
+    }
+
+    @Test
+    void otherVersionIsRefusedAsIncompatible() throws Exception {
+        Path f = dir.resolve("v99.zip");
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(ClassifyFixtures.modelFile()));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(f))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] b = in.readAllBytes();
+                if (e.getName().equals("model.json")) {
+                    b = new String(b, StandardCharsets.UTF_8).replaceFirst("\"version\" : 1", "\"version\" : 99")
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().contains("version 99") && e.getMessage().contains("v99.zip"), e.getMessage());
+    }
+
+    @Test
+    void sameSeedGivesTheSameModel() throws Exception {
+        Catalog c = ClassifyFixtures.catalog().subset(java.util.List.of(0, 1, 2, 3));
+        Trainer.Options o = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1);
+        Trainer.Options o2 = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2);
+        ByteArrayOutputStream a = new ByteArrayOutputStream();
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o, null).classifier(), java.util.Map.of()), a);
+        ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o2, null).classifier(), java.util.Map.of()), b);
+        assertArrayEquals(a.toByteArray(), b.toByteArray());
+    }
+}

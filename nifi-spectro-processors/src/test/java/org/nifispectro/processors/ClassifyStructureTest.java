@@ -1,0 +1,213 @@
+package org.nifispectro.processors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.nifi.provenance.ProvenanceEventRecord;
+import org.apache.nifi.provenance.ProvenanceEventType;
+import org.apache.nifi.util.MockFlowFile;
+import org.apache.nifi.util.TestRunner;
+import org.apache.nifi.util.TestRunners;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nifispectro.classify.CatalogEntry;
+import org.nifispectro.classify.ClassifyFixtures;
+import org.nifispectro.classify.ModelCache;
+
+class ClassifyStructureTest {
+
+    private TestRunner runner;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        runner = TestRunners.newTestRunner(ClassifyStructure.class);
+        runner.setProperty(ClassifyStructure.MODEL_FILE, ClassifyFixtures.modelFile().toString());
+    }
+
+    private static byte[] gr(String name) throws Exception {
+        return Files.readAllBytes(ClassifyFixtures.resource("gr/" + name));
+    }
+
+    @Test
+    void nickelIsIdentifiedWithRankingChartAttributesAndForkProvenance() throws Exception {
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_IDENTIFIED, 1);
+        runner.assertTransferCount(ClassifyStructure.REL_UNIDENTIFIED, 0);
+        runner.assertTransferCount(ClassifyStructure.REL_CHART, 1);
+        runner.assertTransferCount(ClassifyStructure.REL_ORIGINAL, 1);
+        runner.assertTransferCount(ClassifyStructure.REL_FAILURE, 0);
+        MockFlowFile json = runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).get(0);
+        json.assertAttributeEquals("filename", "Ni.classify.json");
+        json.assertAttributeEquals("classify.identified", "true");
+        JsonNode root = new ObjectMapper().readTree(json.getContent());
+        JsonNode top = root.path("candidates").get(0);
+        assertEquals(5, root.path("candidates").size());
+        assertEquals(top.path("representative").path("formula").asText(), json.getAttribute("classify.top.formula"));
+        boolean ni = false;
+        for (JsonNode s : List.of(top.path("representative"))) {
+            ni |= s.path("formula").asText().replaceAll("[0-9 ]", "").equals("Ni");
+        }
+        for (JsonNode s : top.path("members")) {
+            ni |= s.path("formula").asText().replaceAll("[0-9 ]", "").equals("Ni");
+        }
+        assertTrue(ni, "top class holds Ni: " + top);
+        double p1 = Double.parseDouble(json.getAttribute("classify.top.probability"));
+        assertEquals(top.path("probability").asDouble(), p1, 1e-4);
+        double sum = 0;
+        for (JsonNode c : root.path("candidates")) {
+            sum += c.path("probability").asDouble();
+        }
+        assertTrue(sum <= 1 + 1e-9 && p1 >= root.path("candidates").get(1).path("probability").asDouble());
+
+        MockFlowFile png = runner.getFlowFilesForRelationship(ClassifyStructure.REL_CHART).get(0);
+        byte[] b = png.toByteArray();
+        assertEquals((byte) 0x89, b[0]);
+        assertEquals("PNG", new String(b, 1, 3, StandardCharsets.US_ASCII));
+        png.assertAttributeEquals("mime.type", "image/png");
+
+        List<ProvenanceEventRecord> forks = runner.getProvenanceEvents().stream()
+                .filter(e -> e.getEventType() == ProvenanceEventType.FORK).toList();
+        java.util.Set<String> children = new java.util.HashSet<>();
+        forks.forEach(e -> children.addAll(e.getChildUuids()));
+        assertTrue(children.contains(json.getAttribute("uuid")) && children.contains(png.getAttribute("uuid")),
+                "FORK children " + children);
+        assertTrue(forks.stream().anyMatch(e -> e.getDetails() != null && e.getDetails().contains("identified")
+                && e.getChildUuids().size() == 2), "a FORK with both children and the decision in its details");
+    }
+
+    @Test
+    void absentStructureIsUnidentifiedUnderAStrictRule() throws Exception {
+        runner.setProperty(ClassifyStructure.MIN_PROBABILITY, "0.5");
+        runner.setProperty(ClassifyStructure.MIN_RATIO, "2");
+        runner.enqueue(gr("DanMAX_AlphaKeggin.gr"), Map.of("filename", "keggin.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_UNIDENTIFIED, 1);
+        runner.assertTransferCount(ClassifyStructure.REL_CHART, 1);
+        runner.getFlowFilesForRelationship(ClassifyStructure.REL_UNIDENTIFIED).get(0)
+                .assertAttributeEquals("classify.identified", "false");
+    }
+
+    private MockFlowFile failure(String content) throws Exception {
+        runner.enqueue(content.getBytes(StandardCharsets.UTF_8), Map.of("filename", "bad.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_FAILURE, 1);
+        runner.assertTransferCount(ClassifyStructure.REL_ORIGINAL, 0);
+        MockFlowFile f = runner.getFlowFilesForRelationship(ClassifyStructure.REL_FAILURE).get(0);
+        f.assertContentEquals(content.getBytes(StandardCharsets.UTF_8));
+        return f;
+    }
+
+    private static String grid(double r0, double r1, double step, java.util.function.DoubleUnaryOperator g) {
+        StringBuilder sb = new StringBuilder("# test\n#### start data\n#L r G\n");
+        int n = (int) Math.round((r1 - r0) / step);
+        for (int i = 0; i <= n; i++) {
+            double r = r0 + i * step;
+            sb.append(String.format(java.util.Locale.ROOT, "%.4f %.6f%n", r, g.applyAsDouble(r)));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void nonNumericRowFailsWithItsLine() throws Exception {
+        String text = grid(0, 31, 0.05, Math::sin).replace("1.0000 ", "1.0000x ");
+        MockFlowFile f = failure(text);
+        assertTrue(f.getAttribute("spectro.error.where").contains("line 24"), f.getAttribute("spectro.error.where"));
+    }
+
+    @Test
+    void rNotIncreasingFailsWithItsLine() throws Exception {
+        String text = grid(0, 31, 0.05, Math::sin).replace("2.0000 ", "1.9000 ");
+        MockFlowFile f = failure(text);
+        assertTrue(f.getAttribute("spectro.error").contains("not increasing"), f.getAttribute("spectro.error"));
+        assertTrue(f.getAttribute("spectro.error.where").contains("line 44"), f.getAttribute("spectro.error.where"));
+    }
+
+    @Test
+    void nanFails() throws Exception {
+        MockFlowFile f = failure(grid(0, 31, 0.05, Math::sin).replace("5.0000 ", "5.0000 NaN ").replaceAll(
+                "5.0000 NaN [-0-9.]+", "5.0000 NaN"));
+        assertTrue(f.getAttribute("spectro.error").contains("non-finite"), f.getAttribute("spectro.error"));
+        assertTrue(f.getAttribute("spectro.error.where").contains("line 104"), f.getAttribute("spectro.error.where"));
+    }
+
+    @Test
+    void allZerosFails() throws Exception {
+        MockFlowFile f = failure(grid(0, 31, 0.05, r -> 0));
+        assertTrue(f.getAttribute("spectro.error").contains("constant"), f.getAttribute("spectro.error"));
+    }
+
+    @Test
+    void shortRangeIsReportedNotGuessed() throws Exception {
+        byte[] b = gr("Ni-xray.gr");
+        runner.enqueue(b, Map.of("filename", "Ni-xray.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_FAILURE, 1);
+        MockFlowFile f = runner.getFlowFilesForRelationship(ClassifyStructure.REL_FAILURE).get(0);
+        assertTrue(f.getAttribute("spectro.error").contains("does not cover the model's range"),
+                f.getAttribute("spectro.error"));
+    }
+
+    @Test
+    void coarseGridFails() throws Exception {
+        MockFlowFile f = failure(grid(0, 31, 0.5, Math::sin));
+        assertTrue(f.getAttribute("spectro.error").contains("coarser"), f.getAttribute("spectro.error"));
+    }
+
+    @Test
+    void notAPdfFails() throws Exception {
+        MockFlowFile f = failure("data_NaCl\n_cell_length_a 5.62\nloop_\n_atom_site_label\nNa1 0 0 0\n");
+        assertTrue(f.getAttribute("spectro.error").startsWith("not a readable PDF"), f.getAttribute("spectro.error"));
+    }
+
+    @Test
+    void corruptOrMissingModelIsInvalidNamingTheFile() throws Exception {
+        Path bad = dir.resolve("corrupt-model.zip");
+        Files.writeString(bad, "not a zip");
+        runner.setProperty(ClassifyStructure.MODEL_FILE, bad.toString());
+        runner.assertNotValid();
+        String why = ((org.apache.nifi.util.MockProcessContext) runner.getProcessContext()).validate().toString();
+        assertTrue(why.contains("corrupt-model.zip"), why);
+        runner.setProperty(ClassifyStructure.MODEL_FILE, dir.resolve("missing.zip").toString());
+        runner.assertNotValid();
+    }
+
+    @Test
+    void defaultModelClassifiesNickel() throws Exception {
+        Assumptions.assumeTrue(ModelCache.class.getResource(ModelCache.DEFAULT_RESOURCE) != null,
+                "no default model in the jar");
+        runner.removeProperty(ClassifyStructure.MODEL_FILE);
+        runner.assertValid();
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_FAILURE, 0);
+        MockFlowFile json = runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).isEmpty()
+                ? runner.getFlowFilesForRelationship(ClassifyStructure.REL_UNIDENTIFIED).get(0)
+                : runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).get(0);
+        JsonNode root = new ObjectMapper().readTree(json.getContent());
+        boolean found = false;
+        for (int i = 0; i < 3; i++) {
+            JsonNode c = root.path("candidates").get(i);
+            found |= c.path("representative").path("formula").asText().replaceAll("[0-9 ]", "").equals("Ni")
+                    && CatalogEntry.spaceGroupKey(c.path("representative").path("spaceGroup").asText()).equals("Fm3m");
+            for (JsonNode m : c.path("members")) {
+                found |= m.path("formula").asText().replaceAll("[0-9 ]", "").equals("Ni")
+                        && CatalogEntry.spaceGroupKey(m.path("spaceGroup").asText()).equals("Fm3m");
+            }
+        }
+        assertTrue(found, "Ni Fm-3m in the top 3 of the default model: " + root.path("candidates"));
+    }
+}
