@@ -21,7 +21,9 @@ import org.w3c.dom.NodeList;
 /** What a NAR's META-INF/docs/extension-manifest.xml says of its processors. */
 final class ExtensionManifest {
 
-    record Property(String name, boolean required, String defaultValue, Set<String> allowableValues) {
+    /** A property; {@code dependsOn} maps a property name to the values that make this one apply (empty set: any value). */
+    record Property(String name, boolean required, String defaultValue, Set<String> allowableValues,
+                    Map<String, Set<String>> dependsOn) {
     }
 
     record Processor(String type, Map<String, Property> properties, Set<String> relationships,
@@ -61,8 +63,16 @@ final class ExtensionManifest {
                         for (Element a : children(p, "allowableValues", "allowableValue")) {
                             allowed.add(text(a, "value"));
                         }
+                        Map<String, Set<String>> dependsOn = new LinkedHashMap<>();
+                        for (Element d : children(p, "dependencies", "dependency")) {
+                            Set<String> values = new LinkedHashSet<>();
+                            for (Element v : children(d, "dependentValues", "dependentValue")) {
+                                values.add(v.getTextContent());
+                            }
+                            dependsOn.put(text(d, "propertyName"), values);
+                        }
                         props.put(text(p, "name"), new Property(text(p, "name"), "true".equals(text(p, "required")),
-                                text(p, "defaultValue"), allowed));
+                                text(p, "defaultValue"), allowed, dependsOn));
                     }
                     Set<String> rels = new LinkedHashSet<>();
                     for (Element r : children(ext, "relationships", "relationship")) {

@@ -109,7 +109,8 @@ class FlowDefinitionTest {
                 }
             }
             for (ExtensionManifest.Property prop : spec.properties().values()) {
-                if (prop.required() && prop.defaultValue() == null && props.get(prop.name()) == null) {
+                if (prop.required() && prop.defaultValue() == null && props.get(prop.name()) == null
+                        && applies(prop, props, spec)) {
                     problems.add(name + ": required property '" + prop.name() + "' is not set");
                 }
             }
@@ -127,5 +128,17 @@ class FlowDefinitionTest {
             }
         }
         assertEquals(List.of(), problems, flowFile.getFileName() + " has problems");
+    }
+
+    /** Whether a property applies, given the values (or defaults) of the properties it depends on. */
+    private static boolean applies(ExtensionManifest.Property prop, Map<String, String> props, ExtensionManifest.Processor spec) {
+        for (Map.Entry<String, Set<String>> d : prop.dependsOn().entrySet()) {
+            ExtensionManifest.Property on = spec.properties().get(d.getKey());
+            String value = props.containsKey(d.getKey()) ? props.get(d.getKey()) : on == null ? null : on.defaultValue();
+            if (value == null || (!d.getValue().isEmpty() && !d.getValue().contains(value))) {
+                return false;
+            }
+        }
+        return true;
     }
 }
