@@ -276,7 +276,7 @@ def xanes_imaging():
                  ("xanes.edge.windows", "L3:700-716, L2:716-730",
                   "Edge windows label:emin-emax in eV, normalized and clustered separately (empty = one window)"),
                  ("xanes.min.snr", "10", "Pixels whose edge step / pre-edge noise is below this are rejected"),
-                 ("dbscan.eps", "", "DBSCAN radius in PCA score units; empty = estimated from the k-distance curve"),
+                 ("dbscan.eps", "auto", "DBSCAN radius in PCA score units; auto = estimated from the k-distance curve"),
                  ("dbscan.minpts", "10", "DBSCAN minimum neighbourhood size"),
                  ("exafs.enabled", "true", "Extract EXAFS from the cluster spectra (needs a scan reaching ~300 eV above the "
                                            "edge: hard X-ray K/L edges; false for soft X-ray L-edge stacks)"),
@@ -298,7 +298,6 @@ def xanes_imaging():
     }, auto_terminate=["original"])
     f.connect(norm, ["success"], snr)
     cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, 1000, {
-        "Edge Windows": "#{xanes.edge.windows}",
         "Eps": "#{dbscan.eps}",
         "MinPts": "#{dbscan.minpts}",
     }, auto_terminate=["original"])

@@ -169,11 +169,11 @@ public class DBSCANCluster extends AbstractProcessor {
             .build();
     public static final PropertyDescriptor EPS = new PropertyDescriptor.Builder()
             .name("Eps")
-            .description("DBSCAN neighbourhood radius in PCA score units (normalized absorption). Empty: estimated per"
-                    + " window from the knee of the sorted (MinPts-1)-nearest-neighbour distance curve; the value used is"
-                    + " written to dbscan.eps.")
+            .description("DBSCAN neighbourhood radius in PCA score units (normalized absorption). Empty or 'auto':"
+                    + " estimated per window from the knee of the sorted (MinPts-1)-nearest-neighbour distance curve; the"
+                    + " value used is written to dbscan.eps.")
             .required(false)
-            .addValidator(StandardValidators.createNonNegativeFloatingPointValidator(1e12))
+            .addValidator(DBSCANCluster::validateEps)
             .build();
     public static final PropertyDescriptor MIN_PTS = new PropertyDescriptor.Builder()
             .name("MinPts")
@@ -229,7 +229,7 @@ public class DBSCANCluster extends AbstractProcessor {
     protected Collection<ValidationResult> customValidate(ValidationContext context) {
         List<ValidationResult> out = new ArrayList<>();
         String eps = context.getProperty(EPS).getValue();
-        if (eps != null && !eps.isBlank()) {
+        if (!isAutoEps(eps)) {
             try {
                 if (!(Double.parseDouble(eps.trim()) > 0)) {
                     out.add(new ValidationResult.Builder().subject(EPS.getName()).input(eps).valid(false)
@@ -259,7 +259,7 @@ public class DBSCANCluster extends AbstractProcessor {
         config = new ClusterJob.Config(labels, range[0], range[1], rule.rule(),
                 rule == PcaComponentRule.FIXED ? context.getProperty(COMPONENTS).asInteger() : 3,
                 rule == PcaComponentRule.VARIANCE ? context.getProperty(VARIANCE).asDouble() : 0.9,
-                eps == null || eps.isBlank() ? Double.NaN : Double.parseDouble(eps.trim()),
+                isAutoEps(eps) ? Double.NaN : Double.parseDouble(eps.trim()),
                 context.getProperty(MIN_PTS).asInteger(),
                 context.getProperty(FIT_PIXELS).asInteger(),
                 context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
@@ -452,6 +452,25 @@ public class DBSCANCluster extends AbstractProcessor {
             throw new IllegalArgumentException("PCA Energy Range '" + text.trim() + "': emin must be below emax");
         }
         return new double[] {lo, hi};
+    }
+
+    /** Blank (also an empty parameter) or "auto" asks for the automatic estimate. */
+    private static boolean isAutoEps(String eps) {
+        return eps == null || eps.isBlank() || "auto".equalsIgnoreCase(eps.trim());
+    }
+
+    private static ValidationResult validateEps(String subject, String input, ValidationContext context) {
+        boolean ok = isAutoEps(input);
+        if (!ok) {
+            try {
+                double v = Double.parseDouble(input.trim());
+                ok = v >= 0 && Double.isFinite(v);
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        return new ValidationResult.Builder().subject(subject).input(input).valid(ok)
+                .explanation(ok ? null : "Eps is a radius > 0, or empty / 'auto' for the automatic estimate").build();
     }
 
     private static ValidationResult validateRange(String subject, String input, ValidationContext context) {

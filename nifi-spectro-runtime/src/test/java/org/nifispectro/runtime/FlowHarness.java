@@ -56,6 +56,9 @@ final class FlowHarness {
     }
 
     static List<Path> files(Path dir, Predicate<Path> filter) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).filter(filter).sorted().toList();
         }
