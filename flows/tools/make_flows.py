@@ -275,7 +275,9 @@ def xanes_imaging():
              "XANES imaging", common_parameters("xanes-imaging") + [
                  ("xanes.edge.windows", "L3:700-716, L2:716-730",
                   "Edge windows label:emin-emax in eV, normalized and clustered separately (empty = one window)"),
-                 ("xanes.min.snr", "10", "Pixels whose edge step / pre-edge noise is below this are rejected"),
+                 ("xanes.min.snr", "10", "Pixels whose signal / pre-edge noise is below this are rejected"),
+                 ("xanes.snr.signal", "Edge Step", "Signal of the SNR: 'Edge Step' (hard X-ray K and L edges) or "
+                                                   "'White Line' (soft X-ray L2,3 edges, whose edge step is small)"),
                  ("dbscan.eps", "auto", "DBSCAN radius in PCA score units; auto = estimated from the k-distance curve"),
                  ("dbscan.minpts", "10", "DBSCAN minimum neighbourhood size"),
                  ("exafs.enabled", "true", "Extract EXAFS from the cluster spectra (needs a scan reaching ~300 eV above the "
@@ -295,6 +297,7 @@ def xanes_imaging():
     f.connect(names, ["success"], norm)
     snr = f.processor("RejectLowSNR", "org.nifispectro.processors.RejectLowSNR", SPECTRO, 0, 800, {
         "Minimum SNR": "#{xanes.min.snr}",
+        "Signal": "#{xanes.snr.signal}",
     }, auto_terminate=["original"])
     f.connect(norm, ["success"], snr)
     cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, 1000, {

@@ -33,7 +33,7 @@ class XanesImagingFlowIT {
 
     @RegisterExtension
     static final BeforeAllCallback START = context -> flow = new FlowHarness(SharedNiFi.get(context), "xanes-imaging")
-            .deploy(Map.of("xanes.edge.windows", "L3:700-716, L2:716-730", "xanes.min.snr", "3",
+            .deploy(Map.of("xanes.edge.windows", "L3:700-716, L2:716-730", "xanes.min.snr", "10", "xanes.snr.signal", "White Line",
                     "exafs.enabled", "false"));
 
     @Test
