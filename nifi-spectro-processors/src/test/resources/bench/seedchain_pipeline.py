@@ -50,7 +50,7 @@ for label, lo, hi in windows:
     B = np.vstack([ew[post], np.ones(post.sum())]).T
     pa = np.linalg.pinv(A)
     pb = np.linalg.pinv(B)
-    out = np.empty((npix, sel.size), dtype=np.float32)
+    nrm = np.empty((npix, sel.size), dtype=np.float32)
     s_ = np.empty(npix)
     for c0 in range(0, npix, chunk):
         Y = X[sel, c0:c0 + chunk].astype(np.float64)  # nw x m
@@ -60,8 +60,8 @@ for label, lo, hi in windows:
         noise = np.sqrt(((Y[pre] - A @ cp) ** 2).mean(axis=0))
         with np.errstate(divide="ignore", invalid="ignore"):
             s_[c0:c0 + chunk] = step / noise
-            out[c0:c0 + chunk] = ((Y - (np.outer(ew, cp[0]) + cp[1])) / step).T
-    norm[label] = out
+            nrm[c0:c0 + chunk] = ((Y - (np.outer(ew, cp[0]) + cp[1])) / step).T
+    norm[label] = nrm
     snr[label] = s_
     print(label, "normalized", time.time() - t, flush=True)
 del d, X
