@@ -3,10 +3,14 @@
 numpy per-pixel normalization (pre-edge line below e0 - 2 eV, post-edge line above e0 + 3 eV, e0 from
 the derivative maximum of the window's mean spectrum, edge step at e0, pre-edge RMS noise), SNR mask
 (every window >= min_snr), then per window scikit-learn PCA(n_components) + DBSCAN(eps, min_samples).
-Usage: seedchain_pipeline.py stack.h5 out.json labels_prefix min_snr n_components minpts eps_L3 eps_L2
+Usage: seedchain_pipeline.py stack.h5 out.json labels_prefix min_snr n_components minpts eps_L3 eps_L2 [mem_cap_gb]
+The address space is capped (default 12 GB) so that scikit-learn's DBSCAN, which materialises every
+point's eps-neighbourhood, fails with MemoryError instead of waking the machine's OOM killer (on the
+seed-scale stack at the Java run's Eps it passed 18 GB RSS within a minute); the failure is reported.
 Writes wall times per step and, per window, the labels (int32 raw, pixel order) to labels_prefix_<label>.i32.
 """
 import json
+import resource
 import sys
 import time
 
@@ -18,6 +22,8 @@ from sklearn.decomposition import PCA
 path, out, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
 min_snr, ncomp, minpts = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 eps = {"L3": float(sys.argv[7]), "L2": float(sys.argv[8])}
+cap_gb = float(sys.argv[9]) if len(sys.argv) > 9 else 12.0
+resource.setrlimit(resource.RLIMIT_AS, (int(cap_gb * 2**30), int(cap_gb * 2**30)))
 windows = [("L3", 700.0, 716.0), ("L2", 714.0, 730.0)]
 times = {}
 t = time.time()
@@ -31,39 +37,57 @@ times["read"] = time.time() - t
 t = time.time()
 norm = {}
 snr = {}
+npix = ny * nx
+chunk = 32768
 for label, lo, hi in windows:
-    sel = (e >= lo) & (e <= hi)
+    sel = np.nonzero((e >= lo) & (e <= hi))[0]
     ew = e[sel]
-    Y = X[sel, :].astype(np.float64)  # nw x npix
-    mean = Y.mean(axis=1)
+    mean = X[sel, :].mean(axis=1, dtype=np.float64)
     e0 = ew[np.argmax(np.gradient(mean, ew))]
     pre = ew <= e0 - 2.0
     post = ew >= e0 + 3.0
     A = np.vstack([ew[pre], np.ones(pre.sum())]).T
-    cp = np.linalg.lstsq(A, Y[pre, :], rcond=None)[0]
     B = np.vstack([ew[post], np.ones(post.sum())]).T
-    cq = np.linalg.lstsq(B, Y[post, :], rcond=None)[0]
-    step = (cq[0] - cp[0]) * e0 + (cq[1] - cp[1])
-    resid = Y[pre, :] - A @ cp
-    noise = np.sqrt((resid ** 2).mean(axis=0))
-    snr[label] = np.where(noise > 0, step / np.where(noise > 0, noise, 1), np.inf)
-    line = np.outer(ew, cp[0]) + cp[1]
-    norm[label] = ((Y - line) / step).T.astype(np.float32)  # npix x nw
-    del Y, resid, line
+    pa = np.linalg.pinv(A)
+    pb = np.linalg.pinv(B)
+    nrm = np.empty((npix, sel.size), dtype=np.float32)
+    s_ = np.empty(npix)
+    for c0 in range(0, npix, chunk):
+        Y = X[sel, c0:c0 + chunk].astype(np.float64)  # nw x m
+        cp = pa @ Y[pre]
+        cq = pb @ Y[post]
+        step = (cq[0] - cp[0]) * e0 + (cq[1] - cp[1])
+        noise = np.sqrt(((Y[pre] - A @ cp) ** 2).mean(axis=0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s_[c0:c0 + chunk] = step / noise
+            nrm[c0:c0 + chunk] = ((Y - (np.outer(ew, cp[0]) + cp[1])) / step).T
+    norm[label] = nrm
+    snr[label] = s_
+    print(label, "normalized", time.time() - t, flush=True)
+del d, X
 times["normalize"] = time.time() - t
 t = time.time()
 mask = np.ones(ny * nx, dtype=bool)
 for label, _, _ in windows:
     mask &= np.isfinite(snr[label]) & (snr[label] >= min_snr)
 times["reject"] = time.time() - t
-result = {"times": times, "kept": int(mask.sum()), "windows": {}}
+result = {"times": times, "kept": int(mask.sum()), "windows": {}, "mem_cap_gb": cap_gb}
 for label, _, _ in windows:
     t = time.time()
     Z = norm[label][mask]
     scores = PCA(n_components=ncomp).fit_transform(Z)
     tp = time.time() - t
     t = time.time()
-    lab = DBSCAN(eps=eps[label], min_samples=minpts).fit_predict(scores)
+    print(label, "pca", tp, flush=True)
+    try:
+        lab = DBSCAN(eps=eps[label], min_samples=minpts).fit_predict(scores)
+    except MemoryError:
+        td = time.time() - t
+        print(label, "dbscan MemoryError after", td, flush=True)
+        result["windows"][label] = {"pca_s": tp, "dbscan_s": td, "dbscan_error": "MemoryError at %.0f GB address-space cap" % cap_gb}
+        times["pca_" + label] = tp
+        times["dbscan_" + label] = td
+        continue
     td = time.time() - t
     full = np.full(ny * nx, -2, dtype=np.int32)
     full[mask] = lab

@@ -122,6 +122,9 @@ class DBSCANClusterTest {
         runner.assertTransferCount(DBSCANCluster.REL_FAILURE, 0);
         MockFlowFile h5 = output(runner, "phase-map");
         Path file = save(h5, "out.h5");
+        Files.write(Path.of("target", "DBSCANClusterTest-L3-L2.png"), output(runner, "plot").toByteArray());
+        h5.assertAttributeEquals(DBSCANCluster.ATTR_EPS_METHOD,
+                "k-distance exceeded by 1 % of the pixels (Ester et al. 1996, k = 9)");
         for (String w : List.of("L3", "L2")) {
             int[] labels = labels(file, w);
             // the low-signal rectangle is rejected, the rest clustered
