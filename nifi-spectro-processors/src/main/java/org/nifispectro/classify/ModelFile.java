@@ -2,7 +2,6 @@ package org.nifispectro.classify;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,10 +201,13 @@ public final class ModelFile {
                         + " prototypes x " + grid.n() + " points x 2)");
             }
             float[][] protos = new float[total][grid.n()];
-            DataInputStream din = new DataInputStream(new java.io.ByteArrayInputStream(weights));
+            java.nio.ShortBuffer sb = java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.BIG_ENDIAN)
+                    .asShortBuffer();
+            short[] row = new short[grid.n()];
             for (float[] p : protos) {
+                sb.get(row);
                 for (int i = 0; i < p.length; i++) {
-                    p[i] = din.readShort() / 32767f;
+                    p[i] = row[i] * (1f / 32767f);
                 }
             }
             Map<String, Object> training = root.has("training")
