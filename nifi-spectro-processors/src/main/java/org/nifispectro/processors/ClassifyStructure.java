@@ -29,8 +29,7 @@ import org.apache.nifi.annotation.lifecycle.OnScheduled;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
-import org.apache.nifi.components.resource.ResourceCardinality;
-import org.apache.nifi.components.resource.ResourceType;
+import org.apache.nifi.components.Validator;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -108,7 +107,9 @@ public class ClassifyStructure extends AbstractProcessor {
             .description("Model zip written by org.nifispectro.classify.TrainModel (a path, or a parameter-context "
                     + "asset reference). Empty: the model shipped with nifi-spectro. Loaded and validated once when "
                     + "the processor is scheduled.")
-            .required(false).identifiesExternalResource(ResourceCardinality.SINGLE, ResourceType.FILE)
+            // checked in customValidate (an empty value, also an empty parameter, means the shipped model), so no
+            // resource validator here: NiFi's would refuse the empty value
+            .required(false).addValidator(Validator.VALID)
             .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT).build();
     static final PropertyDescriptor TOP_K = new PropertyDescriptor.Builder().name("Top K")
             .description("Number of candidates in the ranking and the chart")
