@@ -40,8 +40,8 @@ import org.nifispectro.processors.common.SpectroAttributes;
  */
 class DBSCANClusterTest {
 
-    static final int NY = 120;
-    static final int NX = 120;
+    static final int NY = 200;
+    static final int NX = 200;
     /** L3 and L2 edges of the Fe L2,3 scan (700-730 eV), as the seed clusters Nd L3 and L2 apart. */
     static final String WINDOWS = "L3:700-716, L2:714-730";
 
@@ -156,21 +156,33 @@ class DBSCANClusterTest {
             System.out.println("DBSCANCluster synthetic chain: " + table);
             // the seed analyses the stronger L3 edge; the weaker L2 edge is the cross-check
             assertTrue(ari >= (w.equals("L3") ? 0.95 : 0.9), table);
-            // the minority phase (truth 2) is found: mostly in the outlier group, hardly in the major clusters
-            int minority = 0, minorityOutliers = 0, outliers = 0;
-            for (int i = 0; i < pair[0].length; i++) {
-                if (pair[0][i] == 2) {
-                    minority++;
-                    minorityOutliers += pair[1][i] == ClusterJob.OUTLIER ? 1 : 0;
+            // the minority phase (truth 2) is found: its clustered pixels are in the outlier group or in clusters of
+            // their own (whose majority is the minority phase), hardly ever absorbed by a major-phase cluster
+            long[][] c = t.counts();
+            int minorityRow = Arrays.binarySearch(t.rowLabels(), 2);
+            assertTrue(minorityRow >= 0, "no minority pixel reached DBSCAN; " + table);
+            long minority = 0, absorbed = 0, own = 0;
+            for (int j = 0; j < c[minorityRow].length; j++) {
+                long m = c[minorityRow][j];
+                minority += m;
+                int majority = 0;
+                for (int r = 1; r < c.length; r++) {
+                    if (c[r][j] > c[majority][j]) {
+                        majority = r;
+                    }
                 }
-                outliers += pair[1][i] == ClusterJob.OUTLIER ? 1 : 0;
+                if (t.colLabels()[j] == ClusterJob.OUTLIER || majority == minorityRow) {
+                    own += m;
+                } else {
+                    absorbed += m;
+                }
             }
-            assertTrue(minorityOutliers >= 0.9 * minority, w + ": " + minorityOutliers + " of " + minority
-                    + " minority pixels are outliers; " + table);
-            // KNOWN GAP (reported): RejectLowSNR rejects most minority pixels of this stack at SNR 2 (63 of 72 in
-            // L3), so the outlier group here is mostly the tail of phase A; the minority pixels that reach
-            // DBSCAN are all outliers (asserted above), none is absorbed by a major cluster
-            System.out.println(w + ": outlier group holds " + minorityOutliers + " minority pixels of " + outliers);
+            System.out.println(w + ": minority pixels clustered " + minority + ", in the outlier group or their own clusters "
+                    + own + ", absorbed by major clusters " + absorbed);
+            assertTrue(absorbed <= 0.1 * minority, w + ": " + absorbed + " of " + minority
+                    + " minority pixels absorbed by major-phase clusters; " + table);
+            // KNOWN GAP (reported): RejectLowSNR rejects most minority pixels of this small stack at SNR 2 (169 of
+            // 200), against 202 of 1,935 at seed scale (SeedChainBenchmark)
         }
         assertNotNull(h5.getAttribute(DBSCANCluster.ATTR_ARI));
         assertTrue(Double.parseDouble(h5.getAttribute(DBSCANCluster.ATTR_ARI)) >= 0.9, h5.getAttribute(DBSCANCluster.ATTR_ARI));
