@@ -66,6 +66,23 @@ class NarContentTest {
         assertEquals(List.of(), natives, "native libraries in the NAR");
     }
 
+    /**
+     * SMILE is GPL-3.0: a NAR holding it must be passed on under the GPL. The main code calls none of it
+     * (README, "Licences"); should that change, the README's licence section has to change with it.
+     */
+    @Test
+    void narHoldsNoGplSmile() throws IOException {
+        List<String> smile = new ArrayList<>();
+        try (ZipFile zip = new ZipFile(nar.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                if (e.getName().matches("META-INF/bundled-dependencies/smile-.*\\.jar")) {
+                    smile.add(e.getName());
+                }
+            }
+        }
+        assertEquals(List.of(), smile, "SMILE (GPL-3.0) in the NAR: update the README's licence section first");
+    }
+
     @Test
     void extensionManifestListsEveryProcessor() throws IOException {
         Set<String> declared = new TreeSet<>();
