@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <pre>
  * java -cp 'tools/*' org.nifispectro.runtime.FlowDeployer --url http://127.0.0.1:8080/nifi-api \
- *      --flow flows/spectro/structure-catalog.json [--flow ...] [--param name=value ...] [--start]
+ *      --flow flows/nifi-spectro/structure-catalog.json [--flow ...] [--param name=value ...] [--position x,y] [--start]
  * </pre>
  */
 public final class FlowDeployer {
@@ -33,6 +33,7 @@ public final class FlowDeployer {
         List<Path> flows = new ArrayList<>();
         Map<String, String> params = new LinkedHashMap<>();
         boolean start = false;
+        double[] position = {0, 0};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--url" -> url = args[++i];
@@ -46,12 +47,17 @@ public final class FlowDeployer {
                     params.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--start" -> start = true;
+                case "--position" -> {
+                    String[] xy = args[++i].split(",");
+                    position = new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])};
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         NiFiRest rest = new NiFiRest(url);
         for (Path flow : flows) {
-            String group = deploy(rest, flow, params, start);
+            String group = deploy(rest, flow, params, start, position[0], position[1]);
+            position[0] += 450;
             System.out.println("imported " + flow + " as process group " + group + (start ? " (running)" : ""));
         }
     }
@@ -59,10 +65,16 @@ public final class FlowDeployer {
     /** Imports one flow definition with the given parameter values and returns the new group's id. */
     public static String deploy(NiFiRest rest, Path flowFile, Map<String, String> params, boolean start)
             throws IOException, InterruptedException {
+        return deploy(rest, flowFile, params, start, 0, 0);
+    }
+
+    /** As {@link #deploy(NiFiRest, Path, Map, boolean)}, placing the new group at (x, y) on the root canvas. */
+    public static String deploy(NiFiRest rest, Path flowFile, Map<String, String> params, boolean start, double x, double y)
+            throws IOException, InterruptedException {
         JsonNode definition = NiFiRest.json().readTree(flowFile.toFile());
         setParameters(definition, params);
         String name = definition.path("flowContents").path("name").asText(flowFile.getFileName().toString());
-        String group = rest.importFlow(name, definition);
+        String group = rest.importFlow(name, definition, x, y);
         List<String> invalid = invalidProcessors(rest, group);
         if (!invalid.isEmpty()) {
             throw new IllegalStateException("flow " + flowFile + " has invalid processors after import: " + invalid);

@@ -60,10 +60,11 @@ public final class NiFiRest {
     }
 
     /** Imports a flow definition (the JSON of "download flow definition") as a new process group under root. */
-    public String importFlow(String groupName, JsonNode flowDefinition) throws IOException, InterruptedException {
+    public String importFlow(String groupName, JsonNode flowDefinition, double x, double y)
+            throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("groupName", groupName);
-        body.putObject("positionDTO").put("x", 0).put("y", 0);
+        body.putObject("positionDTO").put("x", x).put("y", y);
         body.putObject("revisionDTO").put("version", 0).put("clientId", clientId);
         body.set("flowSnapshot", flowDefinition);
         JsonNode created = post("/process-groups/" + rootGroupId() + "/process-groups/import", body);
