@@ -384,24 +384,28 @@ def insitu_series():
         "Keep Path": "false",
     }, auto_terminate=["original"])
     f.connect(series, ["success"], merge)
-    decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, 800, {
+    name_series = f.processor("Name series archive", "org.apache.nifi.processors.attributes.UpdateAttribute",
+                              UPDATE_ATTRIBUTE, 0, 800, {"filename": "${series}.tar"},
+                              comments="Outputs are named after the series: <series>_weights.csv, <series>_nmf_1.gr, ...")
+    f.connect(merge, ["merged"], name_series)
+    decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, 1000, {
         "Variance Threshold": "#{pca.variance.threshold}",
     }, auto_terminate=["original"])
-    f.connect(merge, ["merged"], decompose)
-    results = store(f, "Store decomposition", "#{storage.dir}/${series}", -480, 1000)
+    f.connect(name_series, ["success"], decompose)
+    results = store(f, "Store decomposition", "#{storage.dir}/${series}", -480, 1200)
     f.connect(decompose, ["success"], results)
     f.connect(results, ["failure"], results)
-    route = f.processor("Components only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD, 0, 1000, {
+    route = f.processor("Components only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD, 0, 1200, {
         "Routing Strategy": "Route to Property name",
         "component": "${decompose.component.index:isEmpty():not()}",
     }, auto_terminate=["unmatched"])
     f.connect(decompose, ["success"], route)
-    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 1200, {
+    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 1400, {
         "Model File": "#{classify.model}",
         "Minimum Top Probability": "#{classify.min.probability}",
     }, auto_terminate=["original"])
     f.connect(route, ["component"], classify)
-    ident = store(f, "Store component identification", "#{storage.dir}/${series}/identification", 0, 1400)
+    ident = store(f, "Store component identification", "#{storage.dir}/${series}/identification", 0, 1600)
     f.connect(classify, ["identified", "unidentified", "chart"], ident)
     f.connect(ident, ["failure"], ident)
     f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (merge, ["failure"]),
