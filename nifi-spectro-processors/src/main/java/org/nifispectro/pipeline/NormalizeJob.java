@@ -79,7 +79,8 @@ import org.nifispectro.xas.StackNormalizer;
  * {@value #BRIGHTEST_PERCENT} % of the pixels (ranked by the sum of I over all energies; pixels with a
  * NaN/Inf value left out), the usual STXM practice of taking I0 from a hole or thin area of the
  * field of view (Jacobsen et al. 2000; aXis2000 and MANTIS offer the same). This costs two extra
- * passes over the file and one float per pixel.</li>
+ * passes over the file and two floats per pixel (the pixel sums and their sorted copy), released before
+ * pass 1 and less than the whole-image maps of pass 2 counted in {@link #heapBytes}.</li>
  * </ul>
  * A finite intensity I &le; {@value #FLOOR_FRACTION} x I0(E) (zero or negative counts after dark
  * subtraction) is raised to that floor (OD at most ln(1e6) = 13.8) and counted in
@@ -941,11 +942,9 @@ public final class NormalizeJob {
                 int base = p * nE;
                 for (int e = 0; e < nE; e++) {
                     float v = d[base + e];
-                    if (v <= floor[e]) { // false for NaN; -Inf becomes the floor only if finite, see below
-                        if (Float.isFinite(v)) {
-                            v = floor[e];
-                            clipped++;
-                        }
+                    if (v <= floor[e] && v != Float.NEGATIVE_INFINITY) { // NaN and -Inf stay non-finite
+                        v = floor[e];
+                        clipped++;
                     }
                     d[base + e] = (float) (lnI0[e] - Math.log(v));
                 }
