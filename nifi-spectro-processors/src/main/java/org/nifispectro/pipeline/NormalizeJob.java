@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.commons.math3.analysis.interpolation.LinearInterpolator;
+import org.apache.commons.math3.analysis.polynomials.PolynomialSplineFunction;
 import org.nifispectro.io.stack.ProcessStep;
 import org.nifispectro.io.stack.Slab;
 import org.nifispectro.io.stack.StackFormatException;
@@ -61,6 +63,29 @@ import org.nifispectro.xas.StackNormalizer;
  * for norm, edge step, pre-edge noise, white line and e0 in that window (RejectLowSNR rejects it); a window in
  * which no pixel has an edge is refused, so a wrong window is not mistaken for an empty sample.
  *
+ * <h2>Transmission input</h2> With a {@link Transmission} in the config the stack holds transmitted
+ * intensities I (counts), as STXM/TXM stacks arrive. Each slab is converted in place, right after it is
+ * read and in both passes, to optical density OD(E) = -ln(I(E) / I0(E)) (Beer-Lambert), then normalized
+ * as above; the stack is never held whole. I0(E) is
+ * <ul>
+ * <li>a measured 1-D dataset of the same file ({@link Transmission#i0Path()}, e.g. {@code /i0}): taken
+ * index by index when it has one value per stack energy and no I0 energy axis is given; otherwise
+ * linearly interpolated (Commons Math {@link LinearInterpolator}) from its own energy axis
+ * ({@link Transmission#i0EnergyPath()}, in eV, or the ALS-convention sibling {@code <i0Path>_energy_eV} when
+ * the lengths differ and none is given) onto the stack energies. Stack energies beyond the I0 axis by at most
+ * half the mean I0 energy step take the end value; further out is refused. I0 must be finite and positive
+ * everywhere;</li>
+ * <li>without a measured I0, the per-energy mean intensity of the brightest
+ * {@value #BRIGHTEST_PERCENT} % of the pixels (ranked by the sum of I over all energies; pixels with a
+ * NaN/Inf value left out), the usual STXM practice of taking I0 from a hole or thin area of the
+ * field of view (Jacobsen et al. 2000; aXis2000 and MANTIS offer the same). This costs two extra
+ * passes over the file and two floats per pixel (the pixel sums and their sorted copy), released before
+ * pass 1 and less than the whole-image maps of pass 2 counted in {@link #heapBytes}.</li>
+ * </ul>
+ * A finite intensity I &le; {@value #FLOOR_FRACTION} x I0(E) (zero or negative counts after dark
+ * subtraction) is raised to that floor (OD at most ln(1e6) = 13.8) and counted in
+ * {@link Result#clippedIntensities()}; NaN/Inf intensities stay non-finite and are treated as above.
+ *
  * <h2>Output</h2> A NeXus file laid out as {@link NormalizedStackLayout} says, with the input's
  * processing history followed by the given step. The file is complete when {@link #run} returns;
  * on an exception it is incomplete and must be deleted by the caller.
@@ -69,6 +94,9 @@ import org.nifispectro.xas.StackNormalizer;
  * <ul>
  * <li>Larch {@code pre_edge} (xraylarch {@code larch/xafs/pre_edge.py}): e0 from the derivative
  * maximum, pre1/pre2/norm1/norm2/nnorm defaults.</li>
+ * <li>C. Jacobsen, G. Flynn, S. Wirick, C. Zimba, "Soft X-ray spectroscopy from image sequences with
+ * sub-100 nm spatial resolution", J. Microsc. 197 (2000) 173-184: OD = -ln(I/I0), I0 from an empty area
+ * of the image.</li>
  * <li>J. Duan et al., "Identification of chemical phases in spectro-microscopy data by DBSCAN",
  * Sci. Rep. 6 (2016) 34406: every pixel of the Nd L3 and L2 edges normalized separately before
  * clustering.</li>
@@ -83,6 +111,20 @@ public final class NormalizeJob {
     public static final String ATTR_METHOD = "normalization_method";
     /** Entry attribute (MBACK only): absorber per window, e.g. "Nd L3". */
     public static final String ATTR_ABSORBERS = "mback_absorbers";
+
+    /** Entry attribute: "absorbance" or "transmission". */
+    public static final String ATTR_DATA_TYPE = "data_type";
+    /** Entry attribute (transmission only): where I0 came from. */
+    public static final String ATTR_I0_SOURCE = "i0_source";
+    /** Entry attribute (transmission only): I0 at each stack energy, as used. */
+    public static final String ATTR_I0 = "i0";
+
+    /** Percentage of the brightest pixels whose mean spectrum is I0 when no I0 dataset is given. */
+    public static final int BRIGHTEST_PERCENT = 5;
+    /** Intensities at or below this fraction of I0(E) are raised to it before taking the logarithm. */
+    public static final double FLOOR_FRACTION = 1e-6;
+    /** Longest I0 (or I0 energy) dataset read. */
+    static final int MAX_I0_LENGTH = 1_000_000;
 
     private static final int MIN_CHUNK_PIXELS = 256;
 
@@ -200,6 +242,33 @@ public final class NormalizeJob {
     }
 
     /**
+     * Transmission input: the stack holds transmitted intensities I, converted per pixel to optical
+     * density OD(E) = -ln(I(E) / I0(E)) before normalizing (see the class doc).
+     *
+     * @param i0Path       1-D dataset of the incident intensity I0 in the same file, e.g. {@code /i0}; null or
+     *                     blank: I0(E) = per-energy mean of the brightest {@value NormalizeJob#BRIGHTEST_PERCENT} %
+     *                     of the pixels
+     * @param i0EnergyPath 1-D dataset of the energies (eV) at which I0 was measured, to interpolate I0 onto the
+     *                     stack energies; null or blank: none (see the class doc)
+     */
+    public record Transmission(String i0Path, String i0EnergyPath) {
+
+        public Transmission {
+            i0Path = i0Path == null || i0Path.isBlank() ? null : i0Path.trim();
+            i0EnergyPath = i0EnergyPath == null || i0EnergyPath.isBlank() ? null : i0EnergyPath.trim();
+            if (i0Path == null && i0EnergyPath != null) {
+                throw new IllegalArgumentException("I0 energy dataset '" + i0EnergyPath
+                        + "' is given without an I0 dataset; give the I0 path too, or neither");
+            }
+        }
+
+        /** I0 from the brightest pixels. */
+        public static Transmission brightestPixels() {
+            return new Transmission(null, null);
+        }
+    }
+
+    /**
      * What to do.
      *
      * @param windows                 edge windows (at least one; {@link EdgeWindow#wholeScan()} for the whole scan)
@@ -211,10 +280,20 @@ public final class NormalizeJob {
      * @param threads                 worker threads for the per-pixel work (1 = the caller only)
      * @param method                  pre-edge/post-edge (Larch pre_edge) or MBACK
      * @param absorbers               MBACK: one absorber per window, in window order; empty for PRE_EDGE
+     * @param transmission            null: the stack holds absorbance (mu or optical density); else it holds
+     *                                transmitted intensities, converted to optical density with this I0
      */
     public record Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
                          long memoryBudgetBytes, double maxNonFiniteFraction, int threads, Method method,
-                         List<Absorber> absorbers) {
+                         List<Absorber> absorbers, Transmission transmission) {
+
+        /** Absorbance input, with the given method. */
+        public Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
+                      long memoryBudgetBytes, double maxNonFiniteFraction, int threads, Method method,
+                      List<Absorber> absorbers) {
+            this(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers,
+                    null);
+        }
 
         /** The pre-edge method. */
         public Config(List<EdgeWindow> windows, PreEdgeNormalization.Params params, double e0SearchEv,
@@ -260,28 +339,34 @@ public final class NormalizeJob {
         }
 
         public Config withWindows(List<EdgeWindow> w) {
-            return new Config(w, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
+            return new Config(w, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method,
+                    absorbers, transmission);
         }
 
         public Config withParams(PreEdgeNormalization.Params p) {
-            return new Config(windows, p, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
+            return new Config(windows, p, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method,
+                    absorbers, transmission);
         }
 
         public Config withMemoryBudget(long bytes) {
-            return new Config(windows, params, e0SearchEv, bytes, maxNonFiniteFraction, threads, method, absorbers);
+            return new Config(windows, params, e0SearchEv, bytes, maxNonFiniteFraction, threads, method,
+                    absorbers, transmission);
         }
 
         public Config withMaxNonFiniteFraction(double f) {
-            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, f, threads, method, absorbers);
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, f, threads, method,
+                    absorbers, transmission);
         }
 
         public Config withThreads(int n) {
-            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, n, method, absorbers);
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, n, method,
+                    absorbers, transmission);
         }
 
         /** MBACK with these absorbers (one per window, see {@link Absorber#parseList}). */
         public Config withMback(List<Absorber> a) {
-            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, Method.MBACK, a);
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads,
+                    Method.MBACK, a, transmission);
         }
 
         /** Mback parameters of window {@code k}: the given pre1/pre2/norm1/norm2, else Larch's mback defaults. */
@@ -294,7 +379,14 @@ public final class NormalizeJob {
         }
 
         public Config withE0Search(double ev) {
-            return new Config(windows, params, ev, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers);
+            return new Config(windows, params, ev, memoryBudgetBytes, maxNonFiniteFraction, threads, method, absorbers,
+                    transmission);
+        }
+
+        /** Transmission input with this I0 (see {@link Transmission}); null = absorbance input. */
+        public Config withTransmission(Transmission t) {
+            return new Config(windows, params, e0SearchEv, memoryBudgetBytes, maxNonFiniteFraction, threads, method,
+                    absorbers, t);
         }
     }
 
@@ -321,11 +413,14 @@ public final class NormalizeJob {
      * @param nonFinitePixels  pixels with at least one NaN/Inf value (left out of the mean spectrum)
      * @param slabRows         image rows per slab used
      * @param heapEstimateBytes estimated peak heap of the run (see {@link #heapBytes})
+     * @param clippedIntensities transmission: finite intensities at or below {@value #FLOOR_FRACTION} x I0(E)
+     *                         raised to that floor (values, not pixels); 0 for absorbance
+     * @param i0Source         transmission: where I0 came from, e.g. "dataset /i0"; empty for absorbance
      * @param seconds          wall time of pass 1 (mean spectrum), and in pass 2 of reading slabs, normalizing
      *                         and writing (for benchmarks and logs)
      */
     public record Result(StackInfo stack, List<WindowSummary> windows, long nonFinitePixels, int slabRows,
-                         long heapEstimateBytes, Seconds seconds) {
+                         long heapEstimateBytes, Seconds seconds, long clippedIntensities, String i0Source) {
     }
 
     /** Where the time went. */
@@ -362,9 +457,16 @@ public final class NormalizeJob {
             int rows = slabRows(reader, info, counts, config.memoryBudgetBytes(), parallel.threads());
             long heap = heapBytes(reader, info, counts, rows, parallel.threads());
 
+            OdConversion od = null;
+            if (config.transmission() != null) {
+                od = config.transmission().i0Path() != null
+                        ? measuredI0(reader, energy, config.transmission(), info.fileName())
+                        : brightestI0(reader, info, rows, parallel, where);
+            }
+
             // pass 1: mean spectrum of the finite pixels
             long t0 = System.nanoTime();
-            MeanSpectrum mean = meanSpectrum(reader, info, rows, parallel);
+            MeanSpectrum mean = meanSpectrum(reader, info, rows, parallel, od);
             double meanSeconds = (System.nanoTime() - t0) / 1e9;
             long npix = info.pixels();
             if (mean.finitePixels == 0) {
@@ -407,13 +509,18 @@ public final class NormalizeJob {
             }
 
             long t1 = System.nanoTime();
-            StackWriter writer = builder(info, windows, normalizers, reader, step, config).write(output);
+            StackWriter.Builder out = builder(info, windows, normalizers, reader, step, config)
+                    .entryAttribute(ATTR_DATA_TYPE, od == null ? "absorbance" : "transmission");
+            if (od != null) {
+                out.entryAttribute(ATTR_I0_SOURCE, od.source).entryAttribute(ATTR_I0, od.i0);
+            }
+            StackWriter writer = out.write(output);
             double createSeconds = (System.nanoTime() - t1) / 1e9;
             Maps maps;
             boolean complete = false;
             double finishSeconds;
             try {
-                maps = normalizeAll(reader, writer, info, normalizers, mbacks, windows, rows, parallel);
+                maps = normalizeAll(reader, writer, info, normalizers, mbacks, windows, rows, parallel, od);
                 long t2 = System.nanoTime();
                 writer.close();
                 finishSeconds = (System.nanoTime() - t2) / 1e9;
@@ -436,7 +543,7 @@ public final class NormalizeJob {
             }
             return new Result(info, List.copyOf(summaries), mean.nonFinitePixels, rows, heap,
                     new Seconds(meanSeconds, createSeconds, maps.nanos[0] / 1e9, maps.nanos[1] / 1e9, maps.nanos[2] / 1e9,
-                            finishSeconds));
+                            finishSeconds), maps.clipped, od == null ? "" : od.source);
         }
     }
 
@@ -521,8 +628,8 @@ public final class NormalizeJob {
         long firstBad = -1;
     }
 
-    private static MeanSpectrum meanSpectrum(StackReader reader, StackInfo info, int rows, Parallel parallel)
-            throws StackFormatException {
+    private static MeanSpectrum meanSpectrum(StackReader reader, StackInfo info, int rows, Parallel parallel,
+                                             OdConversion od) throws StackFormatException {
         int nE = info.nE();
         int threads = parallel.threads();
         double[][] sums = new double[threads][nE];
@@ -537,6 +644,9 @@ public final class NormalizeJob {
             boolean anyBad = slab.nonFiniteCount() > 0;
             int n = slab.pixels();
             parallel.forRange(n, MIN_CHUNK_PIXELS, (t, from, to) -> {
+                if (od != null) {
+                    od.convert(d, from, to, nE);
+                }
                 double[] s = sums[t];
                 for (int p = from; p < to; p++) {
                     int base = p * nE;
@@ -649,11 +759,13 @@ public final class NormalizeJob {
         float[][] noise;
         /** read, normalize, write. */
         final long[] nanos = new long[3];
+        /** Transmission: intensities raised to the floor. */
+        long clipped;
     }
 
     private static Maps normalizeAll(StackReader reader, StackWriter writer, StackInfo info, StackNormalizer[] sn,
-                                     StackMback[] mb, List<EdgeWindow> windows, int rows, Parallel parallel)
-            throws StackFormatException, IOException {
+                                     StackMback[] mb, List<EdgeWindow> windows, int rows, Parallel parallel,
+                                     OdConversion od) throws StackFormatException, IOException {
         int k = sn.length;
         int nx = info.nx();
         int npix = (int) info.pixels();
@@ -667,6 +779,8 @@ public final class NormalizeJob {
         float[] noise = null;
         float[] white = null;
         float[] mstep = null;
+        long[] clipped = new long[parallel.threads()];
+        int nEAll = info.nE();
         try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
           long t = System.nanoTime();
           for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
@@ -685,6 +799,12 @@ public final class NormalizeJob {
                 }
             }
             float[] d = slab.data();
+            if (od != null) {
+                t = System.nanoTime();
+                parallel.forRange(n, MIN_CHUNK_PIXELS, (part, from, to) ->
+                        clipped[part] += od.convert(d, from, to, nEAll));
+                maps.nanos[1] += System.nanoTime() - t;
+            }
             for (int w = 0; w < k; w++) {
                 t = System.nanoTime();
                 StackNormalizer s = sn[w];
@@ -753,6 +873,9 @@ public final class NormalizeJob {
             t = System.nanoTime();
           }
         }
+        for (long c : clipped) {
+            maps.clipped += c;
+        }
         return maps;
     }
 
@@ -790,5 +913,191 @@ public final class NormalizeJob {
         }
         Arrays.sort(f, 0, n);
         return n % 2 == 1 ? f[n / 2] : 0.5 * ((double) f[n / 2 - 1] + f[n / 2]);
+    }
+
+    // ------------------------------------------------------------------ transmission
+
+    /** I0 per stack energy and the conversion I -> OD = ln I0 - ln I with the floor of the class doc. */
+    static final class OdConversion {
+        final double[] i0;
+        final String source;
+        private final double[] lnI0;
+        private final float[] floor;
+
+        OdConversion(double[] i0, String source) {
+            this.i0 = i0;
+            this.source = source;
+            lnI0 = new double[i0.length];
+            floor = new float[i0.length];
+            for (int e = 0; e < i0.length; e++) {
+                lnI0[e] = Math.log(i0[e]);
+                floor[e] = (float) Math.max(FLOOR_FRACTION * i0[e], Float.MIN_NORMAL);
+            }
+        }
+
+        /** Converts pixels [from, to) of a slab in place; returns how many finite values were raised to the floor. */
+        long convert(float[] d, int from, int to, int nE) {
+            long clipped = 0;
+            for (int p = from; p < to; p++) {
+                int base = p * nE;
+                for (int e = 0; e < nE; e++) {
+                    float v = d[base + e];
+                    if (v <= floor[e] && v != Float.NEGATIVE_INFINITY) { // NaN and -Inf stay non-finite
+                        v = floor[e];
+                        clipped++;
+                    }
+                    d[base + e] = (float) (lnI0[e] - Math.log(v));
+                }
+            }
+            return clipped;
+        }
+    }
+
+    private static OdConversion measuredI0(StackReader reader, double[] energy, Transmission t, String file)
+            throws StackFormatException, PipelineException {
+        String where = "file " + file + ", dataset " + t.i0Path();
+        double[] i0 = reader.readVector(t.i0Path(), MAX_I0_LENGTH);
+        requirePositive(i0, "I0", where);
+        String ePath = t.i0EnergyPath();
+        if (ePath == null && i0.length != energy.length) {
+            String sibling = t.i0Path() + "_energy_eV";
+            try {
+                reader.readVector(sibling, MAX_I0_LENGTH);
+                ePath = sibling;
+            } catch (StackFormatException e) {
+                if (e.problem() != StackFormatException.Problem.MISSING_DATASET) {
+                    throw e;
+                }
+                throw PipelineException.input("I0 has " + i0.length + " values but the stack has " + energy.length
+                        + " energies, and there is no I0 energy axis to interpolate on (give I0 Energy Path; "
+                        + sibling + " does not exist)", where);
+            }
+        }
+        if (ePath == null) {
+            return new OdConversion(i0, "dataset " + t.i0Path());
+        }
+        String ewhere = "file " + file + ", dataset " + ePath;
+        double[] ie = reader.readVector(ePath, MAX_I0_LENGTH);
+        if (ie.length != i0.length) {
+            throw PipelineException.input("I0 energy axis has " + ie.length + " values but I0 (" + t.i0Path() + ") has "
+                    + i0.length, ewhere);
+        }
+        if (ie.length < 2) {
+            throw PipelineException.input("I0 energy axis has " + ie.length + " value(s); at least 2 are needed to"
+                    + " interpolate", ewhere);
+        }
+        double[] x = ie.clone();
+        double[] y = i0.clone();
+        if (x[0] > x[x.length - 1]) { // decreasing scans are reversed
+            reverse(x);
+            reverse(y);
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i]) || (i > 0 && !(x[i] > x[i - 1]))) {
+                throw PipelineException.input("I0 energy axis is not finite and strictly monotonic at index " + i
+                        + " (" + x[i] + " eV)", ewhere);
+            }
+        }
+        double tol = 0.5 * (x[x.length - 1] - x[0]) / (x.length - 1);
+        PolynomialSplineFunction f = new LinearInterpolator().interpolate(x, y);
+        double[] out = new double[energy.length];
+        for (int e = 0; e < energy.length; e++) {
+            double v = energy[e];
+            if (v < x[0] - tol || v > x[x.length - 1] + tol) {
+                throw PipelineException.input(String.format(Locale.ROOT, "stack energy %d (%.3f eV) is outside the I0"
+                        + " energy axis %.3f-%.3f eV; I0 cannot be interpolated there", e, v, x[0], x[x.length - 1]),
+                        ewhere);
+            }
+            out[e] = f.value(Math.min(Math.max(v, x[0]), x[x.length - 1]));
+        }
+        return new OdConversion(out, "dataset " + t.i0Path() + " interpolated from " + ePath);
+    }
+
+    private static void reverse(double[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+            double v = a[i];
+            a[i] = a[j];
+            a[j] = v;
+        }
+    }
+
+    private static void requirePositive(double[] i0, String what, String where) throws PipelineException {
+        for (int i = 0; i < i0.length; i++) {
+            if (!(i0[i] > 0) || !Double.isFinite(i0[i])) {
+                throw PipelineException.input(what + " is " + i0[i] + " at index " + i
+                        + "; OD = -ln(I / I0) needs a finite, positive I0 at every energy", where);
+            }
+        }
+    }
+
+    /** I0 = mean spectrum of the brightest pixels (two passes; one float per pixel). */
+    private static OdConversion brightestI0(StackReader reader, StackInfo info, int rows, Parallel parallel,
+                                            String where) throws StackFormatException, PipelineException {
+        int nE = info.nE();
+        int nx = info.nx();
+        float[] total = new float[(int) info.pixels()];
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, parallel.threads() > 1)) {
+            for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                float[] d = slab.data();
+                int base0 = slab.y0() * nx;
+                parallel.forRange(slab.pixels(), MIN_CHUNK_PIXELS, (t, from, to) -> {
+                    for (int p = from; p < to; p++) {
+                        double s = 0;
+                        for (int i = p * nE, end = i + nE; i < end; i++) {
+                            s += d[i];
+                        }
+                        total[base0 + p] = Double.isFinite(s) ? (float) s : Float.NaN;
+                    }
+                });
+            }
+        }
+        float[] sorted = new float[total.length];
+        int n = 0;
+        for (float v : total) {
+            if (!Float.isNaN(v)) {
+                sorted[n++] = v;
+            }
+        }
+        if (n == 0) {
+            throw PipelineException.input("no pixel is finite at every energy, so there are no bright pixels to take"
+                    + " I0 from", where);
+        }
+        Arrays.sort(sorted, 0, n);
+        int want = Math.max(1, (int) Math.ceil(BRIGHTEST_PERCENT / 100.0 * n));
+        float threshold = sorted[n - want];
+        int threads = parallel.threads();
+        double[][] sums = new double[threads][nE];
+        long[] count = new long[threads];
+        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, threads > 1)) {
+            for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
+                float[] d = slab.data();
+                int base0 = slab.y0() * nx;
+                parallel.forRange(slab.pixels(), MIN_CHUNK_PIXELS, (t, from, to) -> {
+                    double[] s = sums[t];
+                    for (int p = from; p < to; p++) {
+                        if (total[base0 + p] >= threshold) { // false for NaN
+                            for (int e = 0, i = p * nE; e < nE; e++, i++) {
+                                s[e] += d[i];
+                            }
+                            count[t]++;
+                        }
+                    }
+                });
+            }
+        }
+        double[] i0 = new double[nE];
+        long used = 0;
+        for (int t = 0; t < threads; t++) {
+            used += count[t];
+            for (int e = 0; e < nE; e++) {
+                i0[e] += sums[t][e];
+            }
+        }
+        for (int e = 0; e < nE; e++) {
+            i0[e] /= used;
+        }
+        String source = "brightest " + BRIGHTEST_PERCENT + " % of pixels (" + used + " of " + n + ")";
+        requirePositive(i0, "I0 from the " + source, where);
+        return new OdConversion(i0, source);
     }
 }

@@ -47,6 +47,7 @@ import org.nifispectro.processors.common.Parameters;
 import org.nifispectro.processors.common.ProcessingHistory;
 import org.nifispectro.processors.common.SpectroAttributes;
 import org.nifispectro.processors.common.TempFiles;
+import org.nifispectro.processors.property.DataType;
 import org.nifispectro.processors.property.NormalizationMethod;
 import org.nifispectro.processors.property.StackAxisOrder;
 import org.nifispectro.processors.property.StackEnergyUnit;
@@ -58,7 +59,8 @@ import org.nifispectro.xas.PreEdgeNormalization;
 @CapabilityDescription("Normalizes every pixel spectrum of an HDF5 spectral image stack (APS Data Exchange, NeXus NXstxm/NXdata,"
         + " NSLS-II FXI, or dataset paths given per FlowFile): pre-edge line and post-edge polynomial with Larch's rules"
         + " and parameter names, or MBACK (Weng et al. 2005) against the tabulated f2 of the absorber, each edge window"
-        + " (e.g. L3 and L2) on its own. Reads the stack twice, one slab of image rows"
+        + " (e.g. L3 and L2) on its own. Stacks of transmitted intensities (STXM/TXM counts) are first converted to"
+        + " optical density -ln(I/I0) with a measured I0 or one taken from the brightest pixels. Reads the stack twice, one slab of image rows"
         + " at a time: the mean spectrum fixes the reference e0 and the fit ranges of each window, then every pixel is"
         + " normalized. Emits a new NeXus HDF5 FlowFile with the normalized stack and the e0, edge-step and pre-edge-noise"
         + " maps of each window plus the processing history; the input goes to 'original'.")
@@ -73,6 +75,12 @@ import org.nifispectro.xas.PreEdgeNormalization;
             + " (their results are NaN)"),
     @WritesAttribute(attribute = NormalizeSpectra.ATTR_WINDOWS, description = "Edge window labels, comma separated"
             + " (\"edge\" for one window over the whole scan)"),
+    @WritesAttribute(attribute = NormalizeSpectra.ATTR_DATA_TYPE, description = "Data Type of the input: absorbance or"
+            + " transmission"),
+    @WritesAttribute(attribute = NormalizeSpectra.ATTR_I0_SOURCE, description = "Transmission only: where I0 came from,"
+            + " e.g. 'dataset /i0' or 'brightest 5 % of pixels (782 of 15625)'"),
+    @WritesAttribute(attribute = NormalizeSpectra.ATTR_CLIPPED, description = "Transmission only: intensity values at or"
+            + " below 1e-6 x I0 (zero or negative counts) raised to that floor before taking the logarithm"),
     @WritesAttribute(attribute = NormalizeSpectra.ATTR_METHOD, description = "Normalization Method used: pre_edge or mback"),
     @WritesAttribute(attribute = "xas.<label>.absorber", description = "MBACK only: absorber of the window, e.g. Nd L3"),
     @WritesAttribute(attribute = "xas.<label>.e0.reference", description = "e0 of the mean spectrum in the window (eV)"),
@@ -102,6 +110,9 @@ public class NormalizeSpectra extends AbstractProcessor {
     static final String ATTR_NON_FINITE = "stack.pixels.nonfinite";
     static final String ATTR_WINDOWS = "xas.windows";
     static final String ATTR_METHOD = "xas.normalization.method";
+    static final String ATTR_DATA_TYPE = "stack.data.type";
+    static final String ATTR_I0_SOURCE = "stack.i0.source";
+    static final String ATTR_CLIPPED = "stack.intensities.clipped";
     static final String OUTPUT_KIND = "normalized-stack";
     static final String MIME_TYPE = "application/x-hdf5";
 
@@ -163,6 +174,32 @@ public class NormalizeSpectra extends AbstractProcessor {
             .required(true)
             .allowableValues(StackAxisOrder.class)
             .defaultValue(StackAxisOrder.AUTO)
+            .build();
+    public static final PropertyDescriptor DATA_TYPE = new PropertyDescriptor.Builder()
+            .name("Data Type")
+            .description("What the values of the stack are")
+            .required(true)
+            .allowableValues(DataType.class)
+            .defaultValue(DataType.ABSORBANCE)
+            .build();
+    public static final PropertyDescriptor I0_PATH = new PropertyDescriptor.Builder()
+            .name("I0 Path")
+            .description("Path of the 1-D dataset of the incident intensity I0 inside the HDF5 file, e.g. /i0. Empty: I0 is"
+                    + " the per-energy mean of the brightest 5 % of pixels.")
+            .required(false)
+            .dependsOn(DATA_TYPE, DataType.TRANSMISSION)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .build();
+    public static final PropertyDescriptor I0_ENERGY_PATH = new PropertyDescriptor.Builder()
+            .name("I0 Energy Path")
+            .description("Path of the 1-D dataset of the energies (eV) at which I0 was measured, e.g. /i0_energy_eV; I0 is"
+                    + " then interpolated onto the stack energies. Empty: I0 is taken energy by energy when its length"
+                    + " matches the stack, else from '<I0 Path>_energy_eV' if that exists.")
+            .required(false)
+            .dependsOn(I0_PATH)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
     public static final PropertyDescriptor EDGE_WINDOWS = new PropertyDescriptor.Builder()
             .name("Edge Windows")
@@ -243,7 +280,7 @@ public class NormalizeSpectra extends AbstractProcessor {
             .build();
 
     private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(
-            DATA_PATH, ENERGY_PATH, ENERGY_UNIT, AXIS_ORDER, EDGE_WINDOWS, METHOD, ABSORBER, PRE1, PRE2, NORM1, NORM2, NNORM,
+            DATA_PATH, ENERGY_PATH, ENERGY_UNIT, AXIS_ORDER, DATA_TYPE, I0_PATH, I0_ENERGY_PATH, EDGE_WINDOWS, METHOD, ABSORBER, PRE1, PRE2, NORM1, NORM2, NNORM,
             E0_SEARCH,
             NON_FINITE_LIMIT, MEMORY_BUDGET, WORKER_THREADS);
 
@@ -363,7 +400,7 @@ public class NormalizeSpectra extends AbstractProcessor {
             ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, fileName, flowFile.getAttribute(CoreAttributes.UUID.key()));
             input = TempFiles.spool(session, flowFile, ".h5");
             output = TempFiles.create(".h5");
-            NormalizeJob.Config cfg = config;
+            NormalizeJob.Config cfg = withTransmission(context, flowFile, config);
             NormalizeJob.Result result = NormalizeJob.run(input, options, output, cfg, step);
 
             child = session.create(flowFile);
@@ -393,6 +430,19 @@ public class NormalizeSpectra extends AbstractProcessor {
             TempFiles.deleteQuietly(input);
             TempFiles.deleteQuietly(output);
         }
+    }
+
+    /** The configuration with this FlowFile's I0 paths when the Data Type is Transmission. */
+    private static NormalizeJob.Config withTransmission(ProcessContext context, FlowFile flowFile, NormalizeJob.Config base) {
+        if (context.getProperty(DATA_TYPE).asAllowableValue(DataType.class) != DataType.TRANSMISSION) {
+            return base;
+        }
+        String i0 = context.getProperty(I0_PATH).evaluateAttributeExpressions(flowFile).getValue();
+        String i0Energy = context.getProperty(I0_ENERGY_PATH).evaluateAttributeExpressions(flowFile).getValue();
+        if (i0 == null || i0.isBlank()) {
+            i0Energy = null; // I0 Energy Path depends on I0 Path; without I0 it has no meaning
+        }
+        return base.withTransmission(new NormalizeJob.Transmission(i0, i0Energy));
     }
 
     private StackOptions options(ProcessContext context, FlowFile flowFile) throws InputException {
@@ -439,6 +489,11 @@ public class NormalizeSpectra extends AbstractProcessor {
         a.put(ATTR_HEIGHT, Integer.toString(r.stack().ny()));
         a.put(ATTR_ENERGIES, Integer.toString(r.stack().nE()));
         a.put(ATTR_NON_FINITE, Long.toString(r.nonFinitePixels()));
+        a.put(ATTR_DATA_TYPE, cfg.transmission() == null ? "absorbance" : "transmission");
+        if (cfg.transmission() != null) {
+            a.put(ATTR_I0_SOURCE, r.i0Source());
+            a.put(ATTR_CLIPPED, Long.toString(r.clippedIntensities()));
+        }
         List<String> labels = new ArrayList<>();
         boolean mback = cfg.method() == NormalizeJob.Method.MBACK;
         a.put(ATTR_METHOD, mback ? "mback" : "pre_edge");

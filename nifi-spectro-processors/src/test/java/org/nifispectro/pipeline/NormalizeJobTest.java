@@ -215,4 +215,17 @@ class NormalizeJobTest {
         }
         return f;
     }
+
+    @Test
+    void transmissionConfiguration() {
+        NormalizeJob.Config c = NormalizeJob.Config.defaults();
+        assertEquals(null, c.transmission(), "absorbance unless asked");
+        NormalizeJob.Config t = c.withTransmission(new NormalizeJob.Transmission(" /i0 ", " "))
+                .withThreads(1).withMemoryBudget(1 << 20);
+        assertEquals(new NormalizeJob.Transmission("/i0", null), t.transmission(), "kept through the with* copies");
+        assertEquals(null, NormalizeJob.Transmission.brightestPixels().i0Path());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new NormalizeJob.Transmission("", "/i0_energy_eV"));
+        assertTrue(e.getMessage().contains("'/i0_energy_eV' is given without an I0 dataset"), e.getMessage());
+    }
 }
