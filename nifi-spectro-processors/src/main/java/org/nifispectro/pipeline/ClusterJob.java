@@ -307,7 +307,7 @@ public final class ClusterJob {
             throws PipelineException, StackFormatException, IOException {
         String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
         Input in;
-        try (HdfFile hdf = openHdf(input, name)) {
+        try (HdfFile hdf = NormalizedStackLayout.openHdf(input, name)) {
             in = readLayout(hdf, name, config);
         }
         int ny = in.ny;
@@ -724,27 +724,11 @@ public final class ClusterJob {
         List<ProcessStep> history;
     }
 
-    private static HdfFile openHdf(Path file, String name) throws PipelineException {
-        try {
-            if (Files.size(file) == 0) {
-                throw PipelineException.input("file is empty (0 bytes)", "file " + name);
-            }
-        } catch (IOException e) {
-            throw PipelineException.input("cannot read file: " + e.getMessage(), "file " + name, e);
-        }
-        try {
-            return new HdfFile(file);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            throw PipelineException.input("not a readable HDF5 file (random bytes, truncated or damaged?): "
-                    + describe(e), "file " + name, e);
-        }
-    }
-
     private static Input readLayout(HdfFile hdf, String name, Config config) throws PipelineException {
         try {
             return layout(hdf, name, config);
         } catch (RuntimeException | OutOfMemoryError e) {
-            throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + describe(e),
+            throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + NormalizedStackLayout.describe(e),
                     "file " + name, e);
         }
     }
@@ -878,11 +862,6 @@ public final class ClusterJob {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
     }
 
     private static String fmt(double v) {

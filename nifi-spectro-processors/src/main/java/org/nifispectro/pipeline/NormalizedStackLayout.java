@@ -85,4 +85,30 @@ public final class NormalizedStackLayout {
     public static String energyPath(String group) {
         return "/" + ENTRY + "/" + group + "/energy";
     }
+
+    /**
+     * Opens a chain file for reading; an empty, unreadable or non-HDF5 file is bad input
+     * ({@link PipelineException#input}) naming the file, never a jHDF exception.
+     */
+    static io.jhdf.HdfFile openHdf(java.nio.file.Path file, String name) throws PipelineException {
+        try {
+            if (java.nio.file.Files.size(file) == 0) {
+                throw PipelineException.input("file is empty (0 bytes)", "file " + name);
+            }
+        } catch (java.io.IOException e) {
+            throw PipelineException.input("cannot read file: " + e.getMessage(), "file " + name, e);
+        }
+        try {
+            return new io.jhdf.HdfFile(file);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            throw PipelineException.input("not a readable HDF5 file (random bytes, truncated or damaged?): "
+                    + describe(e), "file " + name, e);
+        }
+    }
+
+    /** An exception as a short sentence for a failure attribute: class name and the first 300 characters. */
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
+    }
 }

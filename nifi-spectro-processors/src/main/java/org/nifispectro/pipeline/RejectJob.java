@@ -135,7 +135,7 @@ public final class RejectJob {
     public static Result run(Path input, Path output, Config config, ProcessStep step)
             throws PipelineException, StackFormatException, IOException {
         String name = input.getFileName() == null ? input.toString() : input.getFileName().toString();
-        HdfFile hdf = openHdf(input, name);
+        HdfFile hdf = NormalizedStackLayout.openHdf(input, name);
         try (hdf) {
             return run(hdf, input, name, output, config, step);
         }
@@ -342,28 +342,12 @@ public final class RejectJob {
         List<ProcessStep> history;
     }
 
-    private static HdfFile openHdf(Path file, String name) throws PipelineException {
-        try {
-            if (Files.size(file) == 0) {
-                throw PipelineException.input("file is empty (0 bytes)", "file " + name);
-            }
-        } catch (IOException e) {
-            throw PipelineException.input("cannot read file: " + e.getMessage(), "file " + name, e);
-        }
-        try {
-            return new HdfFile(file);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            throw PipelineException.input("not a readable HDF5 file (random bytes, truncated or damaged?): "
-                    + describe(e), "file " + name, e);
-        }
-    }
-
     /** Labels, map datasets (not their data), entry attributes and history; jHDF failures become input errors. */
     private static Input readLayout(HdfFile hdf, String name, Signal signal) throws PipelineException {
         try {
             return layout(hdf, name, signal);
         } catch (RuntimeException | OutOfMemoryError e) {
-            throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + describe(e),
+            throw PipelineException.input("HDF5 structure cannot be decoded (truncated or damaged file?): " + NormalizedStackLayout.describe(e),
                     "file " + name, e);
         }
     }
@@ -388,7 +372,7 @@ public final class RejectJob {
         try {
             return flatten(d.getData(), ny, nx);
         } catch (RuntimeException | OutOfMemoryError e) {
-            throw PipelineException.input("cannot read map (truncated or damaged file?): " + describe(e),
+            throw PipelineException.input("cannot read map (truncated or damaged file?): " + NormalizedStackLayout.describe(e),
                     "file " + name + ", dataset " + d.getPath(), e);
         }
     }
@@ -509,10 +493,5 @@ public final class RejectJob {
             throw new IllegalStateException("unexpected map array " + data.getClass());
         }
         return out;
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
     }
 }
