@@ -4,8 +4,6 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * Non-negative matrix factorisation {@code X ~ W H} (X: n samples x m channels, W: n x k
@@ -650,14 +648,13 @@ public final class Nmf {
         // B = Q^T X (l x m) as its transpose X^T Q (m x l); B B^T = (X^T Q)^T (X^T Q)
         double[] bt = xtTimes(x, q, l);
         double[] bbt = gram(bt, m, l);
-        EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(toSquare(bbt, l), false));
-        Integer[] order = sortedDesc(ed.getRealEigenvalues());
+        SymmetricEigen.Result ed = SymmetricEigen.decompose(toSquare(bbt, l), k);
         double[][] u = new double[k][n];
         double[][] v = new double[k][m];
         double[] s = new double[k];
         for (int t = 0; t < k; t++) {
-            double lam = Math.max(0, ed.getRealEigenvalue(order[t]));
-            double[] ub = ed.getEigenvector(order[t]).toArray(); // l
+            double lam = Math.max(0, ed.values()[t]);
+            double[] ub = ed.vectors()[t]; // l
             s[t] = Math.sqrt(lam);
             for (int i = 0; i < n; i++) {
                 double a = 0;
@@ -711,26 +708,9 @@ public final class Nmf {
                 }
             }
         }
-        double[] lams = new double[k];
-        double[][] vecs = new double[k][];
-        try {
-            EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(a, false));
-            Integer[] order = sortedDesc(ed.getRealEigenvalues());
-            for (int t = 0; t < k; t++) {
-                lams[t] = ed.getRealEigenvalue(order[t]);
-                vecs[t] = ed.getEigenvector(order[t]).toArray();
-            }
-        } catch (org.apache.commons.math3.exception.MathIllegalStateException notConverged) {
-            // EigenDecomposition can fail on an exactly rank-deficient Gram matrix (measured: a noise-free
-            // two-end-member stack of 80 energies, "convergence failed"); the SVD of the symmetric positive
-            // semi-definite Gram matrix gives the same eigenpairs, descending
-            org.apache.commons.math3.linear.SingularValueDecomposition svd =
-                    new org.apache.commons.math3.linear.SingularValueDecomposition(new Array2DRowRealMatrix(a, false));
-            for (int t = 0; t < k; t++) {
-                lams[t] = svd.getSingularValues()[t];
-                vecs[t] = svd.getV().getColumn(t);
-            }
-        }
+        SymmetricEigen.Result ed = SymmetricEigen.decompose(a, k);
+        double[] lams = ed.values();
+        double[][] vecs = ed.vectors();
         double[][] u = new double[k][];
         double[][] v = new double[k][];
         double[] s = new double[k];
@@ -761,15 +741,6 @@ public final class Nmf {
             v[t] = rowsGram ? other : e;
         }
         return new Svd(u, s, v);
-    }
-
-    private static Integer[] sortedDesc(double[] ev) {
-        Integer[] order = new Integer[ev.length];
-        for (int i = 0; i < ev.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (p, q) -> Double.compare(ev[q], ev[p]));
-        return order;
     }
 
     private static double[][] toSquare(double[] flat, int l) {

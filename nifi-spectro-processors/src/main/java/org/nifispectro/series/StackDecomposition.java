@@ -126,14 +126,7 @@ public final class StackDecomposition {
             throw new SeriesException("fewer than 2 pixels have finite values in the window (" + finite + " of " + pixels
                     + ")", where);
         }
-        PcaModel pca;
-        try {
-            pca = acc.finish();
-        } catch (org.apache.commons.math3.exception.MathIllegalStateException ex) {
-            // Commons Math's EigenDecomposition can fail on exactly rank-deficient covariances (measured: a noise-free
-            // two-end-member stack, "convergence failed"); the SVD of the symmetric covariance gives the same axes
-            pca = fromCovariance(acc.covariance(), sum, finite);
-        }
+        PcaModel pca = acc.finish();
         int k = o.components(pca);
         if (k > sample.size()) {
             throw new SeriesException("fewer samples (" + sample.size() + " pixels in the NMF subsample) than components ("
@@ -225,28 +218,6 @@ public final class StackDecomposition {
         }
         double[] window = Arrays.copyOfRange(e, from, to);
         return new Result(window, pca, k, nmf, maps, ny, nx, Math.sqrt(err2), finite, pixels - finite, nmfPixels);
-    }
-
-    /** PCA from the SVD of a covariance matrix (symmetric positive semi-definite: singular values = eigenvalues). */
-    static PcaModel fromCovariance(double[][] cov, double[] sum, long n) {
-        int d = cov.length;
-        org.apache.commons.math3.linear.SingularValueDecomposition svd =
-                new org.apache.commons.math3.linear.SingularValueDecomposition(
-                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(cov, false));
-        double[] var = svd.getSingularValues();
-        double total = 0;
-        for (int i = 0; i < d; i++) {
-            total += cov[i][i];
-        }
-        double[] ratio = new double[var.length];
-        for (int i = 0; i < var.length; i++) {
-            ratio[i] = total > 0 ? var[i] / total : 0;
-        }
-        double[] mean = new double[d];
-        for (int j = 0; j < d; j++) {
-            mean[j] = sum[j] / n;
-        }
-        return new PcaModel(mean, svd.getVT().getData(), var.clone(), ratio, total, n, d, 0, d);
     }
 
     private static float[] transform(float[] src, int off, int d, Nmf.NegativeRule rule, double shift, float[] out) {
