@@ -144,6 +144,13 @@ public final class Nmf {
     }
 
     private static final int ROW_CHUNK = 1024;
+    /**
+     * Up to this many matrix elements the W half-iteration uses a transposed copy of X so that
+     * X H^T is computed as AXPYs the JIT vectorises instead of dot products it cannot (measured on
+     * 500 x 300, k = 4, 200 iterations: 55 ms CPU against 85-100 ms); larger inputs keep the single
+     * fused pass, which reads X once per iteration and splits rows over the cores.
+     */
+    private static final long TRANSPOSED_MAX_ELEMENTS = 1L << 22;
 
     private Nmf() {
     }
@@ -246,6 +253,7 @@ public final class Nmf {
         double[] w = new double[n * k]; // row-major n x k
         double[] ht = new double[m * k]; // H transposed, row-major m x k
         initNndsvd(x, k, o, w, ht);
+        final float[][] xt = (long) n * m <= TRANSPOSED_MAX_ELEMENTS ? transpose(x) : null;
 
         double violationInit = 0;
         int iter = 0;
@@ -253,7 +261,7 @@ public final class Nmf {
         for (iter = 1; iter <= o.maxIter(); iter++) {
             // one pass over X: W rows updated from HHt and X Ht, then X^T W and W^T W accumulated
             // with the new W rows while the X row is in cache
-            Pass p = fusedWPass(x, w, ht, k);
+            Pass p = xt != null ? transposedWPass(x, xt, w, ht, k) : fusedWPass(x, w, ht, k);
             double violation = p.violation;
             // H update: needs WtW (k x k) and X^T W (m x k)
             violation += cdUpdate(ht, m, k, p.wtw, p.xtw);
@@ -334,33 +342,8 @@ public final class Nmf {
                     xh[t] = dot(row, h[t], m);
                 }
                 int o = i * k;
-                for (int t = 0; t < k; t++) {
-                    double grad = -xh[t];
-                    int go = t * k;
-                    for (int r = 0; r < k; r++) {
-                        grad += hht[go + r] * w[o + r];
-                    }
-                    double cur = w[o + t];
-                    double pg = cur == 0 ? Math.min(0, grad) : grad;
-                    viol += Math.abs(pg);
-                    double hess = hht[go + t];
-                    if (hess != 0) {
-                        w[o + t] = Math.max(cur - grad / hess, 0);
-                    }
-                }
-                for (int t = 0; t < k; t++) {
-                    double v = w[o + t];
-                    if (v == 0) {
-                        continue;
-                    }
-                    for (int r = t; r < k; r++) {
-                        wtw[t * k + r] += v * w[o + r];
-                    }
-                    double[] p = xtw[t];
-                    for (int j = 0; j < m; j++) {
-                        p[j] += v * row[j];
-                    }
-                }
+                viol += cdRow(w, o, hht, xh, 0, k);
+                accumulate(row, w, o, k, xtw, wtw);
             }
             return new Object[] {viol, xtw, wtw};
         }).toArray();
@@ -389,27 +372,112 @@ public final class Nmf {
         return new Pass(viol, xtwFlat, wtw);
     }
 
+    /**
+     * One coordinate-descent sweep over row {@code o / k} of W (scikit-learn's {@code _update_cdnmf_fast}):
+     * gradient {@code hht w - xh[xo..xo+k)}, projected-gradient violation returned.
+     */
+    private static double cdRow(double[] w, int o, double[] hht, double[] xh, int xo, int k) {
+        double viol = 0;
+        for (int t = 0; t < k; t++) {
+            double grad = -xh[xo + t];
+            int go = t * k;
+            for (int r = 0; r < k; r++) {
+                grad += hht[go + r] * w[o + r];
+            }
+            double cur = w[o + t];
+            double pg = cur == 0 ? Math.min(0, grad) : grad;
+            viol += Math.abs(pg);
+            double hess = hht[go + t];
+            if (hess != 0) {
+                w[o + t] = Math.max(cur - grad / hess, 0);
+            }
+        }
+        return viol;
+    }
+
+    /** Adds row {@code o / k} of W's share of X^T W (xtw[t][j]) and of the upper triangle of W^T W. */
+    private static void accumulate(float[] row, double[] w, int o, int k, double[][] xtw, double[] wtw) {
+        int m = row.length;
+        for (int t = 0; t < k; t++) {
+            double v = w[o + t];
+            if (v == 0) {
+                continue;
+            }
+            for (int r = t; r < k; r++) {
+                wtw[t * k + r] += v * w[o + r];
+            }
+            double[] p = xtw[t];
+            for (int j = 0; j < m; j++) {
+                p[j] += v * row[j];
+            }
+        }
+    }
+
+    private static float[][] transpose(float[][] x) {
+        int n = x.length, m = x[0].length;
+        float[][] t = new float[m][n];
+        for (int i = 0; i < n; i++) {
+            float[] row = x[i];
+            for (int j = 0; j < m; j++) {
+                t[j][i] = row[j];
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The W half-iteration of {@link #fusedWPass} for inputs small enough to keep X^T as well:
+     * X H^T column by column as AXPYs over the rows of X^T, the coordinate-descent sweep over the
+     * rows of W, then X^T W and W^T W with the new rows. Same arithmetic, other summation order.
+     */
+    private static Pass transposedWPass(float[][] x, float[][] xt, double[] w, double[] ht, int k) {
+        final int n = x.length, m = x[0].length;
+        final double[] hht = gram(ht, m, k);
+        double[][] xh = new double[k][n];
+        for (int j = 0; j < m; j++) {
+            float[] col = xt[j];
+            for (int t = 0; t < k; t++) {
+                double h = ht[j * k + t];
+                if (h == 0) {
+                    continue;
+                }
+                double[] a = xh[t];
+                for (int i = 0; i < n; i++) {
+                    a[i] += h * col[i];
+                }
+            }
+        }
+        double viol = 0;
+        double[][] xtw = new double[k][m];
+        double[] wtw = new double[k * k];
+        double[] xhi = new double[k];
+        for (int i = 0; i < n; i++) {
+            int o = i * k;
+            for (int t = 0; t < k; t++) {
+                xhi[t] = xh[t][i];
+            }
+            viol += cdRow(w, o, hht, xhi, 0, k);
+            accumulate(x[i], w, o, k, xtw, wtw);
+        }
+        double[] xtwFlat = new double[m * k];
+        for (int t = 0; t < k; t++) {
+            for (int j = 0; j < m; j++) {
+                xtwFlat[j * k + t] = xtw[t][j];
+            }
+            for (int r = 0; r < t; r++) {
+                wtw[t * k + r] = wtw[r * k + t];
+            }
+        }
+        return new Pass(viol, xtwFlat, wtw);
+    }
+
     /** Coordinate-descent sweep over all rows of a (rows x k, row-major); returns the violation. */
     private static double cdUpdate(double[] a, int rows, int k, double[] g, double[] b) {
         int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
         return IntStream.range(0, chunks).parallel().mapToDouble(c -> {
             double viol = 0;
             for (int i = c * ROW_CHUNK, e = Math.min(rows, i + ROW_CHUNK); i < e; i++) {
-                int o = i * k;
-                for (int t = 0; t < k; t++) {
-                    double grad = -b[o + t];
-                    int go = t * k;
-                    for (int r = 0; r < k; r++) {
-                        grad += g[go + r] * a[o + r];
-                    }
-                    double cur = a[o + t];
-                    double pg = cur == 0 ? Math.min(0, grad) : grad;
-                    viol += Math.abs(pg);
-                    double hess = g[go + t];
-                    if (hess != 0) {
-                        a[o + t] = Math.max(cur - grad / hess, 0);
-                    }
-                }
+                viol += cdRow(a, i * k, g, b, i * k, k);
             }
             return viol;
         }).sum();
