@@ -201,7 +201,7 @@ public final class StackDecomposition {
                     }
                     bvec[t] = s;
                 }
-                nnls(g, bvec, w);
+                Nmf.nonNegativeLeastSquares(g, bvec, w, NNLS_SWEEPS);
                 double q = 0, lin = 0;
                 for (int a = 0; a < k; a++) {
                     lin += w[a] * bvec[a];
@@ -234,30 +234,5 @@ public final class StackDecomposition {
             }
         }
         return out;
-    }
-
-    /** Coordinate descent for min ||x - w H||^2, w >= 0, from the normal equations G w = b (w overwritten). */
-    static void nnls(double[][] g, double[] b, double[] w) {
-        int k = b.length;
-        Arrays.fill(w, 0);
-        for (int sweep = 0; sweep < NNLS_SWEEPS; sweep++) {
-            double change = 0, scale = 0;
-            for (int t = 0; t < k; t++) {
-                if (g[t][t] <= 0) {
-                    continue;
-                }
-                double grad = -b[t];
-                for (int u = 0; u < k; u++) {
-                    grad += g[t][u] * w[u];
-                }
-                double nw = Math.max(0, w[t] - grad / g[t][t]);
-                change += Math.abs(nw - w[t]);
-                scale += nw;
-                w[t] = nw;
-            }
-            if (change <= 1e-10 * Math.max(scale, 1e-300)) {
-                break;
-            }
-        }
     }
 }
