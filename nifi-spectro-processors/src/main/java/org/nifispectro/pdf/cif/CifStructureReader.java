@@ -59,15 +59,36 @@ public final class CifStructureReader {
 
     private final double tolerance;
     private final boolean keepCharges;
+    private final SymmetrySource symmetrySource;
 
-    private CifStructureReader(double tolerance, boolean keepCharges) {
+    private CifStructureReader(double tolerance, boolean keepCharges, SymmetrySource symmetrySource) {
         this.tolerance = tolerance;
         this.keepCharges = keepCharges;
+        this.symmetrySource = symmetrySource;
     }
 
-    /** @return a reader with DiffPy's defaults: merge tolerance 1e-5 (fractional), charges dropped */
+    /**
+     * @return a reader with DiffPy's defaults (merge tolerance 1e-5 fractional, charges dropped) that
+     *         applies the listed operators ({@link SymmetrySource#LISTED_OPERATORS})
+     */
     public static CifStructureReader defaults() {
-        return new CifStructureReader(1e-5, false);
+        return new CifStructureReader(1e-5, false, SymmetrySource.LISTED_OPERATORS);
+    }
+
+    /**
+     * @param source where the expansion operators come from (see {@link SymmetrySource})
+     * @return a reader like this one with that symmetry source
+     */
+    public CifStructureReader withSymmetrySource(SymmetrySource source) {
+        if (source == null) {
+            throw new IllegalArgumentException("symmetry source must not be null");
+        }
+        return new CifStructureReader(tolerance, keepCharges, source);
+    }
+
+    /** @return where this reader takes the expansion operators from */
+    public SymmetrySource symmetrySource() {
+        return symmetrySource;
     }
 
     /**
@@ -79,7 +100,7 @@ public final class CifStructureReader {
             throw new IllegalArgumentException("duplicate-merge tolerance must be in (0, 0.1) fractional units, got "
                     + tolerance);
         }
-        return new CifStructureReader(tolerance, keepCharges);
+        return new CifStructureReader(tolerance, keepCharges, SymmetrySource.LISTED_OPERATORS);
     }
 
     /** Reads every structure (data block with {@code _atom_site_label} or {@code _atom_site_fract_x}) of a file. */
@@ -116,7 +137,14 @@ public final class CifStructureReader {
     /** Builds the full-cell structure of one data block. */
     public CrystalStructure read(CifBlock b) throws CifException {
         Lattice lat = lattice(b);
-        List<SymmetryOperation> ops = symmetry(b, lat);
+        List<SymmetryOperation> ops = null;
+        if (symmetrySource == SymmetrySource.DIFFPY_COMPATIBLE) {
+            DiffpySymmetry.Resolution r = DiffpySymmetry.resolve(b);
+            ops = r == null ? null : r.operations();
+        }
+        if (ops == null) {
+            ops = symmetry(b, lat);
+        }
         String sg = b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
                 "_space_group_name_H-M_ref", "_space_group_name_Hall", "_symmetry_space_group_name_Hall");
         Sites s = sites(b);
@@ -412,8 +440,13 @@ public final class CifStructureReader {
         boolean group = isGroup(ops);
         double[] p = new double[3];
         double tol = tolerance;
+        boolean diffpy = symmetrySource == SymmetrySource.DIFFPY_COMPATIBLE;
+        java.util.Set<String> seenLabels = new java.util.HashSet<>();
         for (int i = 0; i < s.label.size(); i++) {
-            double[] x = s.xyz.get(i);
+            double[] x = diffpy ? DiffpySymmetry.snapToSpecialPosition(ops, s.xyz.get(i), tol) : s.xyz.get(i);
+            // DiffPy derives a missing ADP type from site symmetry only for the first site of each label;
+            // later sites that repeat a label keep diffpy.structure's default (isotropic)
+            boolean repeatedLabel = !seenLabels.add(s.label.get(i));
             List<double[]> images = new ArrayList<>();
             int copy = 0;
             for (SymmetryOperation op : ops) {
@@ -447,7 +480,8 @@ public final class CifStructureReader {
                 pos.add(w);
                 occ.add(s.occ.get(i));
                 // no explicit ADP type: DiffPy flags a site anisotropic unless its site symmetry forces isotropy
-                adp.add(s.adpAniso.get(i) != null ? s.adpAniso.get(i) : !isotropicSite(ops, x));
+                adp.add(s.adpAniso.get(i) != null ? s.adpAniso.get(i)
+                        : diffpy && repeatedLabel ? false : !isotropicSite(ops, x));
                 double[] u6 = s.uaniso.get(i);
                 if (u6 == null) {
                     uiso.add(s.uiso.get(i));
