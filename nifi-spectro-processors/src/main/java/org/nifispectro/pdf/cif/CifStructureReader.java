@@ -222,6 +222,23 @@ public final class CifStructureReader {
                     }
                 }
                 if (!ops.isEmpty()) {
+                    if (isGroup(ops)) {
+                        return ops;
+                    }
+                    // not a group: the list is defective (COD 8103382 omits the identity, COD 2005206 has
+                    // x,-y,-z for -x,-y,-z); the space-group symbol, when there is a usable one, is the authority
+                    try {
+                        List<SymmetryOperation> fromSymbol = SpaceGroups.operations(
+                                b.firstValue("_space_group_name_Hall", "_symmetry_space_group_name_Hall"),
+                                b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
+                                        "_space_group_name_H-M_ref"),
+                                b.firstValue("_space_group_IT_number", "_symmetry_Int_Tables_number"), lat);
+                        if (fromSymbol != null) {
+                            return fromSymbol;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // no usable symbol: complete the listed operators to the group they generate
+                    }
                     return closeGroup(ops);
                 }
             }
