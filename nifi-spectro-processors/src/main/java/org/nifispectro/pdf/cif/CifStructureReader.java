@@ -25,7 +25,11 @@ import org.nifispectro.pdf.Lattice;
  * ({@code _space_group_name_Hall}, {@code _symmetry_space_group_name_Hall}), otherwise from the
  * Hermann-Mauguin symbol or International Tables number through {@link SpaceGroups} (530
  * settings; symbols outside the table fail with "unsupported setting"). Symbol
- * names are reported from {@code _space_group_name_H-M_alt}, {@code _symmetry_space_group_name_H-M}.</li>
+ * names are reported from {@code _space_group_name_H-M_alt}, {@code _symmetry_space_group_name_H-M}.
+ * A listed set that is not a group (closed under composition) is defective: the symbol's operators
+ * are used instead when there is a usable symbol, otherwise the group the listed ones generate.
+ * With {@link SymmetrySource#DIFFPY_COMPATIBLE} the operators are chosen as DiffPy-CMI does instead
+ * (see {@link DiffpySymmetry}); the default is {@link SymmetrySource#LISTED_OPERATORS}.</li>
  * <li>Sites: {@code _atom_site_label}, {@code _atom_site_type_symbol} (with the label as
  * fallback), {@code _atom_site_fract_x/y/z}, {@code _atom_site_occupancy} ({@code ?} or
  * {@code .} mean 1), {@code _atom_site_U_iso_or_equiv} or {@code _atom_site_B_iso_or_equiv}
@@ -41,7 +45,9 @@ import org.nifispectro.pdf.Lattice;
  * {@link #keepCharges} is set, otherwise dropped (as in the DiffPy references, where the
  * clean-up reduced every ion to its neutral element).
  *
- * <h2>Expansion</h2> Each asymmetric site is mapped through every operator, wrapped into
+ * <h2>Expansion</h2> A site within {@code tolerance} of a special position (0.33333 for 1/3) is
+ * first moved onto it, as DiffPy's GeneratorSite does
+ * ({@link DiffpySymmetry#snapToSpecialPosition}). Each asymmetric site is mapped through every operator, wrapped into
  * [0,1), and images closer than {@code tolerance} (fractional, per axis, periodic) to an earlier
  * image of the same site are merged, which is how DiffPy's {@code ExpandAsymmetricUnit}
  * (default eps 1e-5) proceeds. Different CIF sites are never merged (mixed-occupancy sites stay).
