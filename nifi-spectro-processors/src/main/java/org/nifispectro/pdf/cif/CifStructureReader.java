@@ -583,7 +583,7 @@ public final class CifStructureReader {
 
     /** Whether the operators are closed under composition (translations modulo 1). */
     static boolean isGroup(List<SymmetryOperation> ops) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        java.util.Set<Long> keys = new java.util.HashSet<>();
         for (SymmetryOperation o : ops) {
             keys.add(opKey(o));
         }
@@ -597,16 +597,17 @@ public final class CifStructureReader {
         return true;
     }
 
-    private static String opKey(SymmetryOperation o) {
-        StringBuilder sb = new StringBuilder();
+    /** Packs rotation entries (3 bits each) and translations in 1/24 (5 bits each) into one key. */
+    private static long opKey(SymmetryOperation o) {
+        long k = 0;
         for (double v : o.r()) {
-            sb.append(Math.round(v)).append(',');
+            k = (k << 3) | ((Math.round(v) + 3) & 7);
         }
         for (double v : o.t()) {
-            long k = Math.round(v * 24) % 24;
-            sb.append(k < 0 ? k + 24 : k).append(',');
+            long q = Math.round(v * 24) % 24;
+            k = (k << 5) | (q < 0 ? q + 24 : q);
         }
-        return sb.toString();
+        return k;
     }
 
     /**
