@@ -42,6 +42,7 @@ import org.nifispectro.pdf.cif.CifBlock;
 import org.nifispectro.pdf.cif.CifException;
 import org.nifispectro.pdf.cif.CifParser;
 import org.nifispectro.pdf.cif.CifStructureReader;
+import org.nifispectro.pdf.cif.SymmetrySource;
 import org.nifispectro.pdf.StructureVariants;
 import org.nifispectro.pdf.io.GrWriter;
 import org.nifispectro.processors.common.BuildInfo;
@@ -65,6 +66,7 @@ import org.nifispectro.processors.common.SpectroAttributes;
         @WritesAttribute(attribute = "pdf.block", description = "The CIF data block the structure came from"),
         @WritesAttribute(attribute = "pdf.formula", description = "Formula of the unit cell, e.g. Na4 Cl4"),
         @WritesAttribute(attribute = "pdf.space.group", description = "Space group symbol as given in the CIF"),
+        @WritesAttribute(attribute = "pdf.symmetry.source", description = "Symmetry Source used: Listed Operators or DiffPy Compatible"),
         @WritesAttribute(attribute = "pdf.atoms.in.cell", description = "Atoms in the unit cell after symmetry expansion"),
         @WritesAttribute(attribute = "pdf.number.density", description = "Atoms per cubic angstrom"),
         @WritesAttribute(attribute = "pdf.variant", description = "0 for the structure as given, 1..N for sampled variants"),
@@ -120,8 +122,23 @@ public class SimulatePDF extends AbstractProcessor {
             .description("Larger inputs are refused to failure before being read into memory")
             .required(true).defaultValue("50 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
+    static final PropertyDescriptor SYMMETRY_SOURCE = new PropertyDescriptor.Builder().name("Symmetry Source")
+            .description("Where the operators that expand the asymmetric unit come from. 'Listed Operators' (default, the "
+                    + "crystallographically correct reading): the operators the CIF lists (_space_group_symop_operation_xyz "
+                    + "or _symmetry_equiv_pos_as_xyz), as written; the space-group symbol only when none are listed. "
+                    + "'DiffPy Compatible': what DiffPy-CMI's CIF reader does, to reproduce PDFs made with DiffPy-CMI "
+                    + "(e.g. MLstructureMining training data): the listed operators are used only if they are exactly a "
+                    + "setting of DiffPy's space-group table; otherwise the group named by _space_group_IT_number / "
+                    + "_symmetry_Int_Tables_number (or the Hermann-Mauguin symbol) is expanded in DiffPy's setting "
+                    + "(origin choice 1, hexagonal axes), even where that contradicts the listed operators (about 6 % "
+                    + "of COD/AMCSD files, typically origin-choice-2 files: diamond Si then has 16 atoms per cell)")
+            .required(true).allowableValues(SymmetrySource.LISTED_OPERATORS.displayName(),
+                    SymmetrySource.DIFFPY_COMPATIBLE.displayName())
+            .defaultValue(SymmetrySource.LISTED_OPERATORS.displayName()).build();
+
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RMIN, RMAX, RSTEP, QMIN, QMAX, QDAMP, QBROAD,
-            DELTA1, DELTA2, UISO, SCALE, SPDIAMETER, SCALE_TO_MAXIMUM, VARIANTS, SEED, MAX_ATOMS, MAX_CIF_SIZE);
+            DELTA1, DELTA2, UISO, SCALE, SPDIAMETER, SCALE_TO_MAXIMUM, VARIANTS, SEED, MAX_ATOMS, MAX_CIF_SIZE,
+            SYMMETRY_SOURCE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ORIGINAL, REL_FAILURE);
     private static final String PROCESSOR = "SimulatePDF";
 
@@ -129,6 +146,7 @@ public class SimulatePDF extends AbstractProcessor {
     private volatile boolean scaleToMaximum;
     private volatile long seed;
     private volatile long maxCifBytes;
+    private volatile SymmetrySource symmetrySource = SymmetrySource.LISTED_OPERATORS;
 
     private static PropertyDescriptor number(String name, String defaultValue, String description) {
         return new PropertyDescriptor.Builder().name(name).description(description).required(true)
@@ -167,6 +185,7 @@ public class SimulatePDF extends AbstractProcessor {
         scaleToMaximum = context.getProperty(SCALE_TO_MAXIMUM).asBoolean();
         seed = context.getProperty(SEED).asLong();
         maxCifBytes = context.getProperty(MAX_CIF_SIZE).asDataSize(org.apache.nifi.processor.DataUnit.B).longValue();
+        symmetrySource = SymmetrySource.parse(context.getProperty(SYMMETRY_SOURCE).getValue());
     }
 
     @Override
@@ -206,6 +225,7 @@ public class SimulatePDF extends AbstractProcessor {
             attributes.put("pdf.block", out.structure().name());
             attributes.put("pdf.formula", out.structure().cellFormula());
             attributes.put("pdf.space.group", out.structure().spaceGroup());
+            attributes.put("pdf.symmetry.source", symmetrySource.displayName());
             attributes.put("pdf.atoms.in.cell", Integer.toString(out.result().atoms()));
             attributes.put("pdf.number.density", String.format(Locale.ROOT, "%.6f", out.result().numberDensity()));
             attributes.put("pdf.variant", Integer.toString(out.variant()));
@@ -279,7 +299,7 @@ public class SimulatePDF extends AbstractProcessor {
         session.read(flowFile, (InputStream in) -> content[0] = in.readAllBytes());
         try {
             List<CifBlock> blocks = CifParser.parse(CifParser.decode(content[0]), filename);
-            List<CrystalStructure> structures = CifStructureReader.defaults().readAll(blocks);
+            List<CrystalStructure> structures = CifStructureReader.defaults().withSymmetrySource(symmetrySource).readAll(blocks);
             if (structures.isEmpty()) {
                 throw new InputException("no crystal structure (cell and atom sites) in any data block", filename);
             }

@@ -58,6 +58,32 @@ class SimulatePDFTest {
     }
 
     @Test
+    void symmetrySourceChoosesBetweenListedOperatorsAndDiffpysSetting() throws IOException {
+        byte[] cif;
+        try (InputStream in = getClass().getResourceAsStream("/pdf/symmetry/AMCSD_00945.cif")) {
+            cif = in.readAllBytes();
+        }
+        // default: the listed (origin choice 2) operators of magnetite
+        runner.enqueue(cif, Map.of("filename", "AMCSD_00945.cif"));
+        runner.run();
+        MockFlowFile listed = runner.getFlowFilesForRelationship(SimulatePDF.REL_SUCCESS).get(0);
+        listed.assertAttributeEquals("pdf.symmetry.source", "Listed Operators");
+        listed.assertAttributeEquals("pdf.atoms.in.cell", "56");
+        List<double[]> ref = csv("/pdf/key_structures/Fe3O4_magnetite_mlsm.csv");
+        assertTrue(rw(parse(listed.getContent()), ref) > 0.1, "listed operators are not DiffPy's reading");
+
+        runner.clearTransferState();
+        runner.setProperty(SimulatePDF.SYMMETRY_SOURCE, "DiffPy Compatible");
+        runner.enqueue(cif, Map.of("filename", "AMCSD_00945.cif"));
+        runner.run();
+        MockFlowFile diffpy = runner.getFlowFilesForRelationship(SimulatePDF.REL_SUCCESS).get(0);
+        diffpy.assertAttributeEquals("pdf.symmetry.source", "DiffPy Compatible");
+        double rw = rw(parse(diffpy.getContent()), ref);
+        assertTrue(rw <= 0.01, "DiffPy-compatible Rw against DiffPy-CMI = " + rw);
+        assertTrue(diffpy.getContent().contains("DiffPy Compatible"), "mode in the processing history");
+    }
+
+    @Test
     void variantsAreReproducibleFromTheSeed() throws IOException {
         runner.setProperty(SimulatePDF.VARIANTS, "3");
         runner.setProperty(SimulatePDF.SEED, "7");
@@ -125,6 +151,19 @@ class SimulatePDFTest {
             } else if (data && !line.isBlank() && !line.startsWith("#")) {
                 String[] f = line.strip().split("\\s+");
                 rows.add(new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])});
+            }
+        }
+        return rows;
+    }
+
+    private static List<double[]> csv(String classpath) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        try (InputStream in = SimulatePDFTest.class.getResourceAsStream(classpath)) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#") && !line.isBlank()) {
+                    String[] f = line.split(",");
+                    rows.add(new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1])});
+                }
             }
         }
         return rows;

@@ -25,7 +25,11 @@ import org.nifispectro.pdf.Lattice;
  * ({@code _space_group_name_Hall}, {@code _symmetry_space_group_name_Hall}), otherwise from the
  * Hermann-Mauguin symbol or International Tables number through {@link SpaceGroups} (530
  * settings; symbols outside the table fail with "unsupported setting"). Symbol
- * names are reported from {@code _space_group_name_H-M_alt}, {@code _symmetry_space_group_name_H-M}.</li>
+ * names are reported from {@code _space_group_name_H-M_alt}, {@code _symmetry_space_group_name_H-M}.
+ * A listed set that is not a group (closed under composition) is defective: the symbol's operators
+ * are used instead when there is a usable symbol, otherwise the group the listed ones generate.
+ * With {@link SymmetrySource#DIFFPY_COMPATIBLE} the operators are chosen as DiffPy-CMI does instead
+ * (see {@link DiffpySymmetry}); the default is {@link SymmetrySource#LISTED_OPERATORS}.</li>
  * <li>Sites: {@code _atom_site_label}, {@code _atom_site_type_symbol} (with the label as
  * fallback), {@code _atom_site_fract_x/y/z}, {@code _atom_site_occupancy} ({@code ?} or
  * {@code .} mean 1), {@code _atom_site_U_iso_or_equiv} or {@code _atom_site_B_iso_or_equiv}
@@ -41,7 +45,9 @@ import org.nifispectro.pdf.Lattice;
  * {@link #keepCharges} is set, otherwise dropped (as in the DiffPy references, where the
  * clean-up reduced every ion to its neutral element).
  *
- * <h2>Expansion</h2> Each asymmetric site is mapped through every operator, wrapped into
+ * <h2>Expansion</h2> A site within {@code tolerance} of a special position (0.33333 for 1/3) is
+ * first moved onto it, as DiffPy's GeneratorSite does
+ * ({@link DiffpySymmetry#snapToSpecialPosition}). Each asymmetric site is mapped through every operator, wrapped into
  * [0,1), and images closer than {@code tolerance} (fractional, per axis, periodic) to an earlier
  * image of the same site are merged, which is how DiffPy's {@code ExpandAsymmetricUnit}
  * (default eps 1e-5) proceeds. Different CIF sites are never merged (mixed-occupancy sites stay).
@@ -59,15 +65,36 @@ public final class CifStructureReader {
 
     private final double tolerance;
     private final boolean keepCharges;
+    private final SymmetrySource symmetrySource;
 
-    private CifStructureReader(double tolerance, boolean keepCharges) {
+    private CifStructureReader(double tolerance, boolean keepCharges, SymmetrySource symmetrySource) {
         this.tolerance = tolerance;
         this.keepCharges = keepCharges;
+        this.symmetrySource = symmetrySource;
     }
 
-    /** @return a reader with DiffPy's defaults: merge tolerance 1e-5 (fractional), charges dropped */
+    /**
+     * @return a reader with DiffPy's defaults (merge tolerance 1e-5 fractional, charges dropped) that
+     *         applies the listed operators ({@link SymmetrySource#LISTED_OPERATORS})
+     */
     public static CifStructureReader defaults() {
-        return new CifStructureReader(1e-5, false);
+        return new CifStructureReader(1e-5, false, SymmetrySource.LISTED_OPERATORS);
+    }
+
+    /**
+     * @param source where the expansion operators come from (see {@link SymmetrySource})
+     * @return a reader like this one with that symmetry source
+     */
+    public CifStructureReader withSymmetrySource(SymmetrySource source) {
+        if (source == null) {
+            throw new IllegalArgumentException("symmetry source must not be null");
+        }
+        return new CifStructureReader(tolerance, keepCharges, source);
+    }
+
+    /** @return where this reader takes the expansion operators from */
+    public SymmetrySource symmetrySource() {
+        return symmetrySource;
     }
 
     /**
@@ -79,7 +106,7 @@ public final class CifStructureReader {
             throw new IllegalArgumentException("duplicate-merge tolerance must be in (0, 0.1) fractional units, got "
                     + tolerance);
         }
-        return new CifStructureReader(tolerance, keepCharges);
+        return new CifStructureReader(tolerance, keepCharges, SymmetrySource.LISTED_OPERATORS);
     }
 
     /** Reads every structure (data block with {@code _atom_site_label} or {@code _atom_site_fract_x}) of a file. */
@@ -116,7 +143,14 @@ public final class CifStructureReader {
     /** Builds the full-cell structure of one data block. */
     public CrystalStructure read(CifBlock b) throws CifException {
         Lattice lat = lattice(b);
-        List<SymmetryOperation> ops = symmetry(b, lat);
+        List<SymmetryOperation> ops = null;
+        if (symmetrySource == SymmetrySource.DIFFPY_COMPATIBLE) {
+            DiffpySymmetry.Resolution r = DiffpySymmetry.resolve(b);
+            ops = r == null ? null : r.operations();
+        }
+        if (ops == null) {
+            ops = symmetry(b, lat);
+        }
         String sg = b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
                 "_space_group_name_H-M_ref", "_space_group_name_Hall", "_symmetry_space_group_name_Hall");
         Sites s = sites(b);
@@ -194,7 +228,24 @@ public final class CifStructureReader {
                     }
                 }
                 if (!ops.isEmpty()) {
-                    return ops;
+                    if (isGroup(ops)) {
+                        return ops;
+                    }
+                    // not a group: the list is defective (COD 8103382 omits the identity, COD 2005206 has
+                    // x,-y,-z for -x,-y,-z); the space-group symbol, when there is a usable one, is the authority
+                    try {
+                        List<SymmetryOperation> fromSymbol = SpaceGroups.operations(
+                                b.firstValue("_space_group_name_Hall", "_symmetry_space_group_name_Hall"),
+                                b.firstValue("_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M",
+                                        "_space_group_name_H-M_ref"),
+                                b.firstValue("_space_group_IT_number", "_symmetry_Int_Tables_number"), lat);
+                        if (fromSymbol != null) {
+                            return fromSymbol;
+                        }
+                    } catch (IllegalArgumentException e) {
+                        // no usable symbol: complete the listed operators to the group they generate
+                    }
+                    return closeGroup(ops);
                 }
             }
         }
@@ -412,8 +463,15 @@ public final class CifStructureReader {
         boolean group = isGroup(ops);
         double[] p = new double[3];
         double tol = tolerance;
+        boolean diffpy = symmetrySource == SymmetrySource.DIFFPY_COMPATIBLE;
+        java.util.Set<String> seenLabels = new java.util.HashSet<>();
         for (int i = 0; i < s.label.size(); i++) {
-            double[] x = s.xyz.get(i);
+            // a site given within the tolerance of a special position (0.33333 for 1/3) is moved onto it, as
+            // DiffPy's GeneratorSite does, so that its coinciding images merge (COD 2003120: 3 K, not 5)
+            double[] x = DiffpySymmetry.snapToSpecialPosition(ops, s.xyz.get(i), tol);
+            // DiffPy derives a missing ADP type from site symmetry only for the first site of each label;
+            // later sites that repeat a label keep diffpy.structure's default (isotropic)
+            boolean repeatedLabel = !seenLabels.add(s.label.get(i));
             List<double[]> images = new ArrayList<>();
             int copy = 0;
             for (SymmetryOperation op : ops) {
@@ -447,7 +505,8 @@ public final class CifStructureReader {
                 pos.add(w);
                 occ.add(s.occ.get(i));
                 // no explicit ADP type: DiffPy flags a site anisotropic unless its site symmetry forces isotropy
-                adp.add(s.adpAniso.get(i) != null ? s.adpAniso.get(i) : !isotropicSite(ops, x));
+                adp.add(s.adpAniso.get(i) != null ? s.adpAniso.get(i)
+                        : diffpy && repeatedLabel ? false : !isotropicSite(ops, x));
                 double[] u6 = s.uaniso.get(i);
                 if (u6 == null) {
                     uiso.add(s.uiso.get(i));
@@ -482,9 +541,49 @@ public final class CifStructureReader {
                 types.toArray(new String[0]), xyz, o, u, an, uc, adpFlag, orbit);
     }
 
+    /**
+     * The group generated by listed operators that are not closed under composition (a CIF that
+     * omits the identity or a centring translation, e.g. COD 8103382 lists only 3 of the 4
+     * operators of Pna21). Lists that are already groups are returned unchanged; when the closure
+     * does not end within 192 operators (translations such as 0.33 instead of 1/3) the list is
+     * returned as written.
+     */
+    static List<SymmetryOperation> closeGroup(List<SymmetryOperation> listed) {
+        if (isGroup(listed)) {
+            return listed;
+        }
+        List<SymmetryOperation> g = new ArrayList<>(listed);
+        boolean hasIdentity = false;
+        for (SymmetryOperation o : g) {
+            hasIdentity |= o.sameAs(SymmetryOperation.IDENTITY);
+        }
+        if (!hasIdentity) {
+            g.add(0, SymmetryOperation.IDENTITY);
+        }
+        for (int i = 0; i < g.size(); i++) {
+            for (int j = 0; j < g.size(); j++) {
+                SymmetryOperation p = g.get(i).times(g.get(j));
+                boolean known = false;
+                for (SymmetryOperation o : g) {
+                    if (o.sameAs(p)) {
+                        known = true;
+                        break;
+                    }
+                }
+                if (!known) {
+                    if (g.size() >= 192) {
+                        return listed;
+                    }
+                    g.add(p);
+                }
+            }
+        }
+        return g;
+    }
+
     /** Whether the operators are closed under composition (translations modulo 1). */
     static boolean isGroup(List<SymmetryOperation> ops) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
+        java.util.Set<Long> keys = new java.util.HashSet<>();
         for (SymmetryOperation o : ops) {
             keys.add(opKey(o));
         }
@@ -498,16 +597,17 @@ public final class CifStructureReader {
         return true;
     }
 
-    private static String opKey(SymmetryOperation o) {
-        StringBuilder sb = new StringBuilder();
+    /** Packs rotation entries (3 bits each) and translations in 1/24 (5 bits each) into one key. */
+    private static long opKey(SymmetryOperation o) {
+        long k = 0;
         for (double v : o.r()) {
-            sb.append(Math.round(v)).append(',');
+            k = (k << 3) | ((Math.round(v) + 3) & 7);
         }
         for (double v : o.t()) {
-            long k = Math.round(v * 24) % 24;
-            sb.append(k < 0 ? k + 24 : k).append(',');
+            long q = Math.round(v * 24) % 24;
+            k = (k << 5) | (q < 0 ? q + 24 : q);
         }
-        return sb.toString();
+        return k;
     }
 
     /**

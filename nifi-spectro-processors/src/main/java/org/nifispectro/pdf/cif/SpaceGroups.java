@@ -74,6 +74,16 @@ public final class SpaceGroups {
     private SpaceGroups() {
     }
 
+    /** @return the 530 table settings in table order (read-only) */
+    static List<Entry> entries() {
+        return java.util.Collections.unmodifiableList(TABLE);
+    }
+
+    /** @return the table settings whose Hermann-Mauguin symbol has this key (see {@link #key}), or null */
+    static List<Entry> byHm(String hm) {
+        return BY_HM.get(key(hm));
+    }
+
     private static List<Entry> load() {
         List<Entry> out = new ArrayList<>();
         try (InputStream in = SpaceGroups.class.getResourceAsStream("/org/nifispectro/pdf/space_groups.txt")) {
@@ -95,7 +105,7 @@ public final class SpaceGroups {
         return out;
     }
 
-    private static String key(String hm) {
+    static String key(String hm) {
         String s = hm.replaceAll("\\((\\d)\\)", "$1"); // 2(1) -> 21
         return s.replaceAll("[\\s_'\"]", "").toLowerCase(Locale.ROOT);
     }
