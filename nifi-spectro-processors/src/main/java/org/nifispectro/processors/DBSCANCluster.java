@@ -74,6 +74,10 @@ import org.nifispectro.processors.property.PcaComponentRule;
     @WritesAttribute(attribute = DBSCANCluster.ATTR_EPS, description = "Eps used in the first window (score units)"),
     @WritesAttribute(attribute = DBSCANCluster.ATTR_EPS_METHOD, description = "'given' or the automatic rule used"),
     @WritesAttribute(attribute = DBSCANCluster.ATTR_MINPTS, description = "MinPts used"),
+    @WritesAttribute(attribute = DBSCANCluster.ATTR_MIN_CLUSTER_PIXELS, description = "Minimum Cluster Size in pixels,"
+            + " first window (0 = off)"),
+    @WritesAttribute(attribute = DBSCANCluster.ATTR_SMALL_CLUSTERS, description = "DBSCAN clusters below the Minimum"
+            + " Cluster Size merged into the outlier group, first window (their pixels: dbscan.<label>.small.cluster.pixels)"),
     @WritesAttribute(attribute = DBSCANCluster.ATTR_COMPONENTS, description = "PCA scores clustered, first window"),
     @WritesAttribute(attribute = DBSCANCluster.ATTR_VARIANCE, description = "Cumulative explained variance ratio of those"
             + " scores, first window"),
@@ -106,6 +110,8 @@ public class DBSCANCluster extends AbstractProcessor {
     static final String ATTR_EPS = "dbscan.eps";
     static final String ATTR_EPS_METHOD = "dbscan.eps.method";
     static final String ATTR_MINPTS = "dbscan.minpts";
+    static final String ATTR_SMALL_CLUSTERS = "dbscan.small.clusters";
+    static final String ATTR_MIN_CLUSTER_PIXELS = "dbscan.min.cluster.pixels";
     static final String ATTR_COMPONENTS = "pca.components";
     static final String ATTR_VARIANCE = "pca.variance.explained";
     static final String ATTR_WINDOWS = "dbscan.windows";
@@ -200,6 +206,17 @@ public class DBSCANCluster extends AbstractProcessor {
             .defaultValue("10")
             .addValidator(StandardValidators.createLongValidator(1, 100000, true))
             .build();
+    public static final PropertyDescriptor MIN_CLUSTER_SIZE = new PropertyDescriptor.Builder()
+            .name("Minimum Cluster Size")
+            .description("Smallest cluster reported as a phase, as pixels (e.g. 250) or percent of the window's clustered"
+                    + " pixels (e.g. 1 %). DBSCAN clusters below it (chance clumps in the fringe of a noisy phase, a"
+                    + " minority phase) join the outlier group; the others are renumbered in DBSCAN's order. DBSCAN's own"
+                    + " labels stay in the file (dbscan_labels_<window>). 0 or empty: off, the labels are DBSCAN's"
+                    + " (identical to scikit-learn's).")
+            .required(false)
+            .defaultValue("1 %")
+            .addValidator(DBSCANCluster::validateMinClusterSize)
+            .build();
     public static final PropertyDescriptor FIT_PIXELS = new PropertyDescriptor.Builder()
             .name("PCA Fit Pixels")
             .description("At most this many kept pixels (an even stride over the image) fit the PCA axes; all kept pixels"
@@ -226,7 +243,8 @@ public class DBSCANCluster extends AbstractProcessor {
             .build();
 
     private static final List<PropertyDescriptor> PROPERTY_DESCRIPTORS = List.of(WINDOWS, PCA_RANGE, COMPONENT_RULE,
-            COMPONENTS, VARIANCE, EPS, EPS_RULE, NOISE_PERCENT, MIN_PTS, FIT_PIXELS, MEMORY_BUDGET, WORKER_THREADS);
+            COMPONENTS, VARIANCE, EPS, EPS_RULE, NOISE_PERCENT, MIN_PTS, MIN_CLUSTER_SIZE, FIT_PIXELS, MEMORY_BUDGET,
+            WORKER_THREADS);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_ORIGINAL, REL_FAILURE);
 
@@ -285,7 +303,18 @@ public class DBSCANCluster extends AbstractProcessor {
                 context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
                 context.getProperty(WORKER_THREADS).asInteger(),
                 epsRule.rule(),
-                epsRule == EpsEstimateRule.NOISE_PERCENT ? context.getProperty(NOISE_PERCENT).asDouble() : 1.0);
+                epsRule == EpsEstimateRule.NOISE_PERCENT ? context.getProperty(NOISE_PERCENT).asDouble() : 1.0,
+                ClusterJob.MinClusterSize.parse(context.getProperty(MIN_CLUSTER_SIZE).getValue()));
+    }
+
+    private static ValidationResult validateMinClusterSize(String subject, String input, ValidationContext context) {
+        try {
+            ClusterJob.MinClusterSize.parse(input);
+            return new ValidationResult.Builder().subject(subject).input(input).valid(true).build();
+        } catch (IllegalArgumentException e) {
+            return new ValidationResult.Builder().subject(subject).input(input).valid(false).explanation(e.getMessage())
+                    .build();
+        }
     }
 
     @Override
@@ -372,6 +401,8 @@ public class DBSCANCluster extends AbstractProcessor {
             a.put(d + "outlier.count", Long.toString(w.outliers()));
             a.put(d + "pixels.per.cluster", perCluster(w));
             a.put(d + "eps", NormalizeSpectra.num(w.eps()));
+            a.put(d + "small.clusters", Integer.toString(w.smallClusters()));
+            a.put(d + "small.cluster.pixels", Long.toString(w.smallClusterPixels()));
             a.put(p + "components", Integer.toString(w.components()));
             a.put(p + "variance.explained", NormalizeSpectra.num(w.varianceExplained()));
             if (i == 0) {
@@ -380,6 +411,8 @@ public class DBSCANCluster extends AbstractProcessor {
                 a.put(ATTR_PER_CLUSTER, perCluster(w));
                 a.put(ATTR_EPS, NormalizeSpectra.num(w.eps()));
                 a.put(ATTR_EPS_METHOD, w.epsMethod());
+                a.put(ATTR_SMALL_CLUSTERS, Integer.toString(w.smallClusters()));
+                a.put(ATTR_MIN_CLUSTER_PIXELS, Long.toString(w.minClusterPixels()));
                 a.put(ATTR_COMPONENTS, Integer.toString(w.components()));
                 a.put(ATTR_VARIANCE, NormalizeSpectra.num(w.varianceExplained()));
             }

@@ -111,6 +111,10 @@ public final class SeedChainBenchmark {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("clusters", w.nClusters());
             m.put("outliers", w.outliers());
+            m.put("min_cluster_pixels", w.minClusterPixels());
+            m.put("small_clusters_merged", w.smallClusters());
+            m.put("small_cluster_pixels", w.smallClusterPixels());
+            m.put("dbscan_clusters", w.nClusters() + w.smallClusters());
             m.put("eps", w.eps());
             m.put("components", w.components());
             m.put("variance_explained", w.varianceExplained());

@@ -40,6 +40,44 @@ public final class SeedLikeStacks {
     }
 
     /**
+     * The recipe of {@link #writeSeedScale} (same end members, map, thickness, substrate and noise, same random
+     * sequence) in memory, on {@code nE} energies from 700 to 730 eV: for tests that need the seed's fine energy
+     * grid (tens of energies in each pre-edge range) at a small image size.
+     */
+    public static Scene opticalDensity(int ny, int nx, int nE, long seed) throws Exception {
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile("seedlike", ".h5");
+        try {
+            int[] truth = writeSeedScale(tmp, ny, nx, nE, seed);
+            float[] od = new float[ny * nx * nE];
+            double[] e;
+            try (org.nifispectro.io.stack.StackReader r = org.nifispectro.io.stack.StackReader.open(tmp,
+                    org.nifispectro.io.stack.StackOptions.DEFAULT)) {
+                e = r.info().energiesEv();
+                org.nifispectro.io.stack.Slab slab = r.readSlab(0, ny);
+                for (int p = 0; p < ny * nx; p++) {
+                    for (int k = 0; k < nE; k++) {
+                        od[p * nE + k] = slab.value(p, k);
+                    }
+                }
+            }
+            int[] phase = new int[ny * nx];
+            boolean[] low = new boolean[ny * nx];
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+            // the phase of a low-signal pixel is A or B by the boundary rule; recompute it as writeSeedScale does
+            double phaseShift = rnd.nextDouble() * 2 * Math.PI;
+            for (int p = 0; p < ny * nx; p++) {
+                int y = p / nx, x = p % nx;
+                double boundary = nx * 0.55 + nx * 0.06 * Math.sin(2 * Math.PI * y / (ny / 1.7) + phaseShift);
+                low[p] = truth[p] < 0;
+                phase[p] = truth[p] >= 0 ? truth[p] : (x < boundary ? 0 : 1);
+            }
+            return new Scene(e, od, phase, low, ny, nx);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
      * Seed-scale version written slab by slab (never in heap): the recipe of {@link SyntheticStack}
      * (same end members, wavy A/B boundary, 0.5 % minority discs, low-signal rectangle with 1 % thickness,
      * smooth thickness 0.75-1.25, substrate, I0 = 2000 counts with Poisson noise in its normal

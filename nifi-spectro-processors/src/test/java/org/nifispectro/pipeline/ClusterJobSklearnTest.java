@@ -48,7 +48,8 @@ class ClusterJobSklearnTest {
         for (String label : List.of("L3", "L2")) {
             double eps = label.equals("L3") ? 0.3 : 0.15;
             ClusterJob.Result r = ClusterJob.run(in, dir.resolve("out_" + label + ".h5"), ClusterJob.Config.defaults()
-                    .withWindows(List.of(label)).withEps(eps).withMaxFitPixels(0).withThreads(2), null);
+                    .withWindows(List.of(label)).withEps(eps).withMaxFitPixels(0).withThreads(2)
+                    .withMinClusterSize(ClusterJob.MinClusterSize.OFF), null);
             ClusterJob.WindowResult w = r.windows().get(0);
             String[] ref = reference(label);
             double[] ratio = Arrays.stream(ref[0].trim().split("\\s+")).mapToDouble(Double::parseDouble).toArray();

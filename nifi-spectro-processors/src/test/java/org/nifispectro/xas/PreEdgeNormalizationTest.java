@@ -142,6 +142,40 @@ class PreEdgeNormalizationTest {
     }
 
     @Test
+    void narrowWindowPreEdgeEndsBelowTheEdge() {
+        // Soft X-ray L3-like window 700-716 eV, 0.1 eV grid, e0 (derivative maximum) at 707 eV:
+        // mu = 0.1 + 0.01 (E - 700) + J / (1 + exp(-(E - 707) / 0.3)), J = 0.4. Larch's rounding gives
+        // pre1 = -5, pre2 = 5 round(-5/15) = 0, a "pre-edge" [702, 707) holding half the edge. The rule
+        // for that case: pre1 = E[1] - e0 = -6.9, pre2 = pre1 / 2 = -3.45, where the edge term is below
+        // 1e-4 J; the post-edge [712, 716] holds the full step. Expected step J, noise 0 (closed form).
+        double j = 0.4;
+        int n = 161;
+        double[] e = new double[n];
+        double[] mu = new double[n];
+        for (int i = 0; i < n; i++) {
+            e[i] = 700 + 0.1 * i;
+            mu[i] = 0.1 + 0.01 * (e[i] - 700) + j / (1 + Math.exp(-(e[i] - 707) / 0.3));
+        }
+        PreEdgeNormalization.Result r = PreEdgeNormalization.normalize(e, mu);
+        assertEquals(707, r.e0(), 0.05);
+        assertEquals(e[1] - r.e0(), r.pre1(), 1e-9);
+        assertEquals(r.pre1() / 2, r.pre2(), 1e-9);
+        assertEquals(j, r.edgeStep(), 1e-3 * j);
+        assertEquals(0.0, r.preEdgeNoise(), 1e-4 * j);
+        // a 1:1 mixture of this edge and one 1 eV higher has the mean of the two steps (linearity):
+        // Larch's collapsed range gave opposite-sign slopes and a nearly vanishing step here
+        double[] mix = new double[n];
+        for (int i = 0; i < n; i++) {
+            mix[i] = 0.5 * mu[i] + 0.5 * (0.1 + 0.01 * (e[i] - 700) + j / (1 + Math.exp(-(e[i] - 708) / 0.3)));
+        }
+        assertEquals(j, PreEdgeNormalization.normalize(e, mix).edgeStep(), 1e-3 * j);
+        // explicit ranges are kept as given (Larch)
+        PreEdgeNormalization.Result given = PreEdgeNormalization.normalize(e, mu,
+                PreEdgeNormalization.Params.defaults().withPre(-5, 0));
+        assertEquals(0.0, given.pre2(), 0);
+    }
+
+    @Test
     void badInputIsRejectedWithReason() {
         double[] e = {1, 2, 3, 3, 5, 6, 7, 8};
         double[] mu = new double[8];
