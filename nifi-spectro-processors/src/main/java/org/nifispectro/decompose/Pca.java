@@ -374,7 +374,19 @@ public final class Pca {
             for (int j = 0; j < d; j++) {
                 trace += c[j][j];
             }
-            EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(c, false));
+            if (!Double.isFinite(trace)) {
+                throw new IllegalArgumentException("the covariance is not finite (total variance " + trace
+                        + "): the rows hold values too large or not finite");
+            }
+            EigenDecomposition ed;
+            try {
+                ed = new EigenDecomposition(new Array2DRowRealMatrix(c, false));
+            } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+                // Commons Math's QL iteration gives up on some degenerate matrices (found with a 3 x 4 pixel stack of
+                // scaled copies of one spectrum in DBSCANCluster): bad input for the caller, not an internal error
+                throw new IllegalArgumentException("the eigen-decomposition of the covariance did not converge (total "
+                        + "variance " + trace + "; the spectra may be nearly identical): " + e.getMessage(), e);
+            }
             double[] ev = ed.getRealEigenvalues();
             Integer[] order = new Integer[d];
             for (int i = 0; i < d; i++) {
