@@ -33,12 +33,33 @@ public final class TempFiles {
         return Files.createTempFile("nifi-spectro-", suffix);
     }
 
+    /**
+     * An empty file with exactly this name (directory parts and unusual characters replaced) in a new private
+     * temp directory: for outputs whose writer records the file's own name (the NeXus {@code @file_name} of
+     * StackWriter), which must be the output's name, not a random temp name that differs from run to run.
+     * {@link #deleteQuietly} removes the directory too.
+     */
+    public static Path createNamed(String fileName) throws IOException {
+        String name = fileName == null ? "" : fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            name = "output";
+        }
+        Path dir = Files.createTempDirectory("nifi-spectro-");
+        return Files.createFile(dir.resolve(name));
+    }
+
     public static void deleteQuietly(Path file) {
         if (file == null) {
             return;
         }
         try {
             Files.deleteIfExists(file);
+            Path dir = file.getParent();
+            if (dir != null && dir.getFileName() != null && dir.getFileName().toString().startsWith("nifi-spectro-")
+                    && dir.getParent() != null
+                    && dir.getParent().equals(Path.of(System.getProperty("java.io.tmpdir")))) {
+                Files.deleteIfExists(dir); // the directory of createNamed (fails, harmlessly, when not empty)
+            }
         } catch (IOException ignored) {
             // a temp file that cannot be deleted is left to the OS; nothing else to do
         }
