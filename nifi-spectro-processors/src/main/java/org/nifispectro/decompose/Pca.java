@@ -3,9 +3,6 @@ package org.nifispectro.decompose;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 
 /**
  * Exact principal component analysis by eigen-decomposition of the covariance matrix, with the
@@ -21,8 +18,9 @@ import org.apache.commons.math3.linear.RealMatrix;
  *       tiles of 16 rows of S2 (L2 resident) are updated by 4 slab rows at a time in a loop the
  *       JIT vectorises, tiles in parallel on the common ForkJoinPool.</li>
  *   <li>{@link Accumulator#finish}: {@code C = (S2 - S1 S1^T / n) / (n - 1)}, eigen-decomposition
- *       of the symmetric C with Commons Math ({@link EigenDecomposition}; 4.6 s for d = 1024 on the
- *       2-core test machine when quiet, up to 14 s under load; d = 512 costs 8x less). Eigenvalues are the
+ *       of the symmetric C with {@link SymmetricEigen}: every eigenvalue, eigenvectors of the
+ *       {@link #MAX_AXES} largest only (measured for d = 1024 under load: 0.53 s against 8.2 s for
+ *       Commons Math's EigenDecomposition, which computes all vectors; same values to 1e-15). Eigenvalues are the
  *       explained variances (divisor n-1 like scikit-learn), ratios are relative to trace(C).</li>
  *   <li>Scores are computed slab by slab ({@link PcaModel#project}); {@link #svdFlip} then fixes
  *       the sign of each axis the way scikit-learn 1.2's {@code PCA} does ({@code svd_flip} with
@@ -59,6 +57,13 @@ public final class Pca {
         /** Products and per-slab sums in float, totals in double (about 2x faster). */
         FLOAT_SLAB
     }
+
+    /**
+     * Most principal axes (eigenvectors) a model keeps; every explained variance ratio is kept.
+     * Clustering keeps at most a handful of axes and NMF needs none, so 128 is far above any use,
+     * while computing all 1024 eigenvectors of a full spectral window would cost seconds.
+     */
+    public static final int MAX_AXES = 128;
 
     private static final int TILE = 16;
     private static final int FLOAT_SLAB_ROWS = 256;
@@ -363,7 +368,7 @@ public final class Pca {
             return c;
         }
 
-        /** Eigen-decomposes the covariance; keeps every axis (at most d). */
+        /** Eigen-decomposes the covariance; keeps every explained variance and the first min(d, {@link #MAX_AXES}) axes. */
         public PcaModel finish() {
             double[][] c = covariance();
             double[] mean = new double[d];
@@ -374,31 +379,20 @@ public final class Pca {
             for (int j = 0; j < d; j++) {
                 trace += c[j][j];
             }
-            if (!Double.isFinite(trace)) {
-                throw new IllegalArgumentException("the covariance is not finite (total variance " + trace
-                        + "): the rows hold values too large or not finite");
-            }
-            EigenDecomposition ed;
+            SymmetricEigen.Result ed;
             try {
-                ed = new EigenDecomposition(new Array2DRowRealMatrix(c, false));
-            } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
-                // Commons Math's QL iteration gives up on some degenerate matrices (found with a 3 x 4 pixel stack of
-                // scaled copies of one spectrum in DBSCANCluster): bad input for the caller, not an internal error
+                ed = SymmetricEigen.decompose(c, Math.min(d, MAX_AXES));
+            } catch (IllegalStateException e) {
+                // a decomposition that does not converge is bad input for the caller, not an internal error (Commons
+                // Math's solver gave up on a 3 x 4 pixel stack of scaled copies of one spectrum: DegenerateInputTest)
                 throw new IllegalArgumentException("the eigen-decomposition of the covariance did not converge (total "
                         + "variance " + trace + "; the spectra may be nearly identical): " + e.getMessage(), e);
             }
-            double[] ev = ed.getRealEigenvalues();
-            Integer[] order = new Integer[d];
-            for (int i = 0; i < d; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Double.compare(ev[b], ev[a]));
             double[] var = new double[d];
-            double[][] comps = new double[d][];
             for (int i = 0; i < d; i++) {
-                var[i] = Math.max(0, ev[order[i]]);
-                comps[i] = ed.getEigenvector(order[i]).toArray();
+                var[i] = Math.max(0, ed.values()[i]);
             }
+            double[][] comps = ed.vectors();
             return build(mean, comps, var, trace, n, nFeatures, from, from + d);
         }
     }
@@ -443,24 +437,18 @@ public final class Pca {
             trace += g[i][i];
         }
         trace /= (n - 1);
-        RealMatrix gm = new Array2DRowRealMatrix(g, false);
-        EigenDecomposition ed = new EigenDecomposition(gm);
-        double[] ev = ed.getRealEigenvalues();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Double.compare(ev[b], ev[a]));
+        SymmetricEigen.Result ed = SymmetricEigen.decompose(g, Math.min(n, MAX_AXES));
+        double[] ev = ed.values();
         // all min(n, d) ratios as scikit-learn reports them; axes only for non-zero variance
         double[] var = new double[n];
         double[][] comps = new double[n][];
         int kept = 0;
-        double tol = Math.max(1e-300, ev[order[0]] * 1e-12 * n);
+        double tol = Math.max(1e-300, ev[0] * 1e-12 * n);
         for (int i = 0; i < n; i++) {
-            double lam = ev[order[i]];
+            double lam = ev[i];
             var[i] = Math.max(0, lam) / (n - 1);
-            if (lam > tol) {
-                double[] u = ed.getEigenvector(order[i]).toArray();
+            if (lam > tol && i < ed.vectors().length) {
+                double[] u = ed.vectors()[i];
                 double[] v = new double[d];
                 for (int r = 0; r < n; r++) {
                     double ur = u[r];

@@ -72,10 +72,6 @@ public final class DecompositionJob {
             pca = Pca.fit(s.values());
         } catch (IllegalArgumentException e) {
             throw new SeriesException("PCA: " + e.getMessage(), "");
-        } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
-            // Commons Math's EigenDecomposition can fail to converge on exactly rank-deficient data (measured: 120
-            // noise-free two-phase curves, "convergence failed"); the SVD of the centred matrix cannot
-            pca = svdPca(s.values());
         }
         int k = o.components(pca);
         if (k > n) {
@@ -92,46 +88,6 @@ public final class DecompositionJob {
             throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
         }
         return new Result(s, pca, k, nmf);
-    }
-
-    /**
-     * PCA from the singular value decomposition of the centred matrix (Commons Math): variances s_i^2 / (n - 1),
-     * ratios relative to their sum, axes the right singular vectors. Used only when the eigen-decomposition of
-     * {@link Pca} does not converge.
-     */
-    static PcaModel svdPca(double[][] x) {
-        int n = x.length, d = x[0].length;
-        double[] mean = new double[d];
-        for (double[] row : x) {
-            for (int j = 0; j < d; j++) {
-                mean[j] += row[j] / n;
-            }
-        }
-        double[][] c = new double[n][d];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                c[i][j] = x[i][j] - mean[j];
-            }
-        }
-        org.apache.commons.math3.linear.SingularValueDecomposition svd =
-                new org.apache.commons.math3.linear.SingularValueDecomposition(
-                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(c, false));
-        double[] sv = svd.getSingularValues();
-        int r = sv.length;
-        double[] var = new double[r];
-        double total = 0;
-        for (int i = 0; i < r; i++) {
-            var[i] = sv[i] * sv[i] / (n - 1);
-            total += var[i];
-        }
-        double[] ratio = new double[r];
-        for (int i = 0; i < r; i++) {
-            ratio[i] = total > 0 ? var[i] / total : 0;
-        }
-        double[][] vt = svd.getVT().getData();
-        int keep = Math.max(1, Math.min(r, n - 1));
-        double[][] axes = java.util.Arrays.copyOf(vt, keep);
-        return new PcaModel(mean, axes, var, ratio, total, n, d, 0, d);
     }
 
     /** Turns "row i, column j" of an Nmf message into the curve name and grid value. */

@@ -126,14 +126,7 @@ public final class StackDecomposition {
             throw new SeriesException("fewer than 2 pixels have finite values in the window (" + finite + " of " + pixels
                     + ")", where);
         }
-        PcaModel pca;
-        try {
-            pca = acc.finish();
-        } catch (org.apache.commons.math3.exception.MathIllegalStateException ex) {
-            // Commons Math's EigenDecomposition can fail on exactly rank-deficient covariances (measured: a noise-free
-            // two-end-member stack, "convergence failed"); the SVD of the symmetric covariance gives the same axes
-            pca = fromCovariance(acc.covariance(), sum, finite);
-        }
+        PcaModel pca = acc.finish();
         int k = o.components(pca);
         if (k > sample.size()) {
             throw new SeriesException("fewer samples (" + sample.size() + " pixels in the NMF subsample) than components ("
@@ -208,7 +201,7 @@ public final class StackDecomposition {
                     }
                     bvec[t] = s;
                 }
-                nnls(g, bvec, w);
+                Nmf.nonNegativeLeastSquares(g, bvec, w, NNLS_SWEEPS);
                 double q = 0, lin = 0;
                 for (int a = 0; a < k; a++) {
                     lin += w[a] * bvec[a];
@@ -227,28 +220,6 @@ public final class StackDecomposition {
         return new Result(window, pca, k, nmf, maps, ny, nx, Math.sqrt(err2), finite, pixels - finite, nmfPixels);
     }
 
-    /** PCA from the SVD of a covariance matrix (symmetric positive semi-definite: singular values = eigenvalues). */
-    static PcaModel fromCovariance(double[][] cov, double[] sum, long n) {
-        int d = cov.length;
-        org.apache.commons.math3.linear.SingularValueDecomposition svd =
-                new org.apache.commons.math3.linear.SingularValueDecomposition(
-                        new org.apache.commons.math3.linear.Array2DRowRealMatrix(cov, false));
-        double[] var = svd.getSingularValues();
-        double total = 0;
-        for (int i = 0; i < d; i++) {
-            total += cov[i][i];
-        }
-        double[] ratio = new double[var.length];
-        for (int i = 0; i < var.length; i++) {
-            ratio[i] = total > 0 ? var[i] / total : 0;
-        }
-        double[] mean = new double[d];
-        for (int j = 0; j < d; j++) {
-            mean[j] = sum[j] / n;
-        }
-        return new PcaModel(mean, svd.getVT().getData(), var.clone(), ratio, total, n, d, 0, d);
-    }
-
     private static float[] transform(float[] src, int off, int d, Nmf.NegativeRule rule, double shift, float[] out) {
         for (int j = 0; j < d; j++) {
             float v = src[off + j];
@@ -263,30 +234,5 @@ public final class StackDecomposition {
             }
         }
         return out;
-    }
-
-    /** Coordinate descent for min ||x - w H||^2, w >= 0, from the normal equations G w = b (w overwritten). */
-    static void nnls(double[][] g, double[] b, double[] w) {
-        int k = b.length;
-        Arrays.fill(w, 0);
-        for (int sweep = 0; sweep < NNLS_SWEEPS; sweep++) {
-            double change = 0, scale = 0;
-            for (int t = 0; t < k; t++) {
-                if (g[t][t] <= 0) {
-                    continue;
-                }
-                double grad = -b[t];
-                for (int u = 0; u < k; u++) {
-                    grad += g[t][u] * w[u];
-                }
-                double nw = Math.max(0, w[t] - grad / g[t][t]);
-                change += Math.abs(nw - w[t]);
-                scale += nw;
-                w[t] = nw;
-            }
-            if (change <= 1e-10 * Math.max(scale, 1e-300)) {
-                break;
-            }
-        }
     }
 }

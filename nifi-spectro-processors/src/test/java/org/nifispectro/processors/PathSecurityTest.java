@@ -137,8 +137,8 @@ class PathSecurityTest {
         rej.enqueue(resource("/security/secret_normalized.h5"), Map.of("filename", "secret.h5"));
         rej.run();
         rej.assertTransferCount(RejectLowSNR.REL_SUCCESS, 1);
-        // (DBSCANCluster refuses the 12 identical-shape pixels of secret_rejected.h5 itself, see
-        // DegenerateInputTest; its link test below asserts the refusal names the external link)
+        // (DBSCANCluster on secret_rejected.h5 itself, 12 pixels of one spectrum shape, is DegenerateInputTest's
+        // case; its link test below asserts that the refusal names the external link)
     }
 
     @Test
