@@ -15,11 +15,20 @@ import org.apache.nifi.processor.ProcessSession;
  */
 public final class TempFiles {
 
+    /** Files made here and not yet deleted, so tests can check that every processor cleans up. */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
     private TempFiles() {
+    }
+
+    /** @return temp files made by this class in this JVM and not deleted yet */
+    public static long live() {
+        return LIVE.get();
     }
 
     public static Path spool(ProcessSession session, FlowFile flowFile, String suffix) throws IOException {
         Path file = Files.createTempFile("nifi-spectro-", suffix);
+        LIVE.incrementAndGet();
         try {
             session.read(flowFile, (InputStream in) -> Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING));
             return file;
@@ -30,7 +39,9 @@ public final class TempFiles {
     }
 
     public static Path create(String suffix) throws IOException {
-        return Files.createTempFile("nifi-spectro-", suffix);
+        Path file = Files.createTempFile("nifi-spectro-", suffix);
+        LIVE.incrementAndGet();
+        return file;
     }
 
     /**
@@ -45,7 +56,9 @@ public final class TempFiles {
             name = "output";
         }
         Path dir = Files.createTempDirectory("nifi-spectro-");
-        return Files.createFile(dir.resolve(name));
+        Path file = Files.createFile(dir.resolve(name));
+        LIVE.incrementAndGet();
+        return file;
     }
 
     public static void deleteQuietly(Path file) {
@@ -53,7 +66,9 @@ public final class TempFiles {
             return;
         }
         try {
-            Files.deleteIfExists(file);
+            if (Files.deleteIfExists(file)) {
+                LIVE.decrementAndGet();
+            }
             Path dir = file.getParent();
             if (dir != null && dir.getFileName() != null && dir.getFileName().toString().startsWith("nifi-spectro-")
                     && dir.getParent() != null
