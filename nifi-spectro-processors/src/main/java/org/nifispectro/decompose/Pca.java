@@ -379,7 +379,15 @@ public final class Pca {
             for (int j = 0; j < d; j++) {
                 trace += c[j][j];
             }
-            SymmetricEigen.Result ed = SymmetricEigen.decompose(c, Math.min(d, MAX_AXES));
+            SymmetricEigen.Result ed;
+            try {
+                ed = SymmetricEigen.decompose(c, Math.min(d, MAX_AXES));
+            } catch (IllegalStateException e) {
+                // a decomposition that does not converge is bad input for the caller, not an internal error (Commons
+                // Math's solver gave up on a 3 x 4 pixel stack of scaled copies of one spectrum: DegenerateInputTest)
+                throw new IllegalArgumentException("the eigen-decomposition of the covariance did not converge (total "
+                        + "variance " + trace + "; the spectra may be nearly identical): " + e.getMessage(), e);
+            }
             double[] var = new double[d];
             for (int i = 0; i < d; i++) {
                 var[i] = Math.max(0, ed.values()[i]);

@@ -1020,9 +1020,12 @@ public final class ClusterJob {
         return in;
     }
 
-    private static Node node(HdfFile hdf, String path) {
+    /** Never jHDF's getByPath: it follows external links into other files; those are refused here. */
+    private static Node node(HdfFile hdf, String path) throws PipelineException {
         try {
-            return hdf.getByPath(path);
+            return org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, path);
+        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
+            throw PipelineException.input(e.getMessage(), "dataset " + path);
         } catch (RuntimeException e) {
             return null;
         }

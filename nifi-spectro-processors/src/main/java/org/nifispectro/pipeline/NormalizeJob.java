@@ -733,7 +733,10 @@ public final class NormalizeJob {
                 .entryAttribute(NormalizedStackLayout.ATTR_NORM2, norm2)
                 .entryAttribute(NormalizedStackLayout.ATTR_NNORM, nnorm)
                 .entryAttribute(ATTR_METHOD, config.method() == Method.MBACK ? "mback" : "pre_edge")
-                .entryAttribute("source_file", info.fileName())
+                // the FlowFile's name, not the spooled temp file's random one (which made outputs differ from run to run,
+                // found by ConcurrentTasksTest)
+                .entryAttribute("source_file", step != null && step.inputFile() != null && !step.inputFile().isBlank()
+                        ? step.inputFile() : info.fileName())
                 .entryAttribute("source_dataset", info.dataPath())
                 .defaultData(NormalizedStackLayout.norm(labels[0]))
                 .history(reader.history());

@@ -332,7 +332,7 @@ public class DBSCANCluster extends AbstractProcessor {
             String fileName = flowFile.getAttribute(CoreAttributes.FILENAME.key());
             ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, fileName, flowFile.getAttribute(CoreAttributes.UUID.key()));
             input = TempFiles.spool(session, flowFile, ".h5");
-            output = TempFiles.create(".h5");
+            output = TempFiles.createNamed(NormalizeSpectra.baseName(fileName) + "_dbscan.h5");
             ClusterJob.Result result = ClusterJob.run(input, output, config, step);
             byte[] png = figure(result, fileName).toPng();
 

@@ -487,7 +487,10 @@ public class DecomposePCANMF extends AbstractProcessor {
     private boolean is2d(ProcessSession session, FlowFile flowFile, String dataPath) throws IOException {
         Path file = TempFiles.spool(session, flowFile, ".h5");
         try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(file)) {
-            return hdf.getByPath(dataPath) instanceof io.jhdf.api.Dataset d && d.getDimensions().length == 2;
+            return org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, dataPath) instanceof io.jhdf.api.Dataset d
+                    && d.getDimensions().length == 2;
+        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
+            return true; // the series reader refuses it with the link named
         } catch (RuntimeException e) {
             return false; // the reader that follows reports what is wrong
         } finally {

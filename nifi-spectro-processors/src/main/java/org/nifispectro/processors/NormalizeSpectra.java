@@ -399,7 +399,7 @@ public class NormalizeSpectra extends AbstractProcessor {
             String fileName = flowFile.getAttribute(CoreAttributes.FILENAME.key());
             ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, fileName, flowFile.getAttribute(CoreAttributes.UUID.key()));
             input = TempFiles.spool(session, flowFile, ".h5");
-            output = TempFiles.create(".h5");
+            output = TempFiles.createNamed(baseName(fileName) + "_norm.h5");
             NormalizeJob.Config cfg = withTransmission(context, flowFile, config);
             NormalizeJob.Result result = NormalizeJob.run(input, options, output, cfg, step);
 

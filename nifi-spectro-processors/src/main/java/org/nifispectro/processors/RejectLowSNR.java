@@ -166,7 +166,7 @@ public class RejectLowSNR extends AbstractProcessor {
             String fileName = flowFile.getAttribute(CoreAttributes.FILENAME.key());
             ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, fileName, flowFile.getAttribute(CoreAttributes.UUID.key()));
             input = TempFiles.spool(session, flowFile, ".h5");
-            output = TempFiles.create(".h5");
+            output = TempFiles.createNamed(NormalizeSpectra.baseName(fileName) + "_snr.h5");
             RejectJob.Result result = RejectJob.run(input, output, config, step);
 
             child = session.create(flowFile);

@@ -370,7 +370,11 @@ public class SimulatePDF extends AbstractProcessor {
         if (filename == null || filename.isBlank()) {
             return "structure";
         }
-        int dot = filename.lastIndexOf('.');
-        return dot > 0 ? filename.substring(0, dot) : filename;
+        // the output's filename must not carry the input's directory part ("../../x.gr"): PutFile joins it to
+        // its directory (found by PathSecurityTest)
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
+        int dot = name.lastIndexOf('.');
+        name = dot > 0 ? name.substring(0, dot) : name;
+        return name.isBlank() || name.equals(".") || name.equals("..") ? "structure" : name;
     }
 }

@@ -104,6 +104,9 @@ public final class ArchiveReader {
             }
         } catch (ZipException e) {
             throw new SeriesException("damaged ZIP archive: " + e.getMessage(), source);
+        } catch (EOFException e) {
+            // ZipInputStream's inflater at the end of a cut-off entry (found by fuzzing): truncated input
+            throw new SeriesException("truncated ZIP archive: " + e.getMessage(), source);
         }
         return curves;
     }

@@ -75,8 +75,14 @@ public final class Hdf5SeriesReader {
     private static Dataset dataset(HdfFile hdf, String path, String source) throws SeriesException {
         Node node;
         try {
-            node = hdf.getByPath(path);
+            // never jHDF's getByPath: it follows external links into other files
+            node = org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, path);
+        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
+            throw new SeriesException(e.getMessage(), source + ", dataset " + path);
         } catch (RuntimeException e) {
+            throw new SeriesException("no dataset at this path", source + ", dataset " + path);
+        }
+        if (node == null) {
             throw new SeriesException("no dataset at this path", source + ", dataset " + path);
         }
         if (!(node instanceof Dataset d)) {

@@ -97,7 +97,6 @@ public final class StackReader implements AutoCloseable {
 
     private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
-    private static final int MAX_LINK_HOPS = 16;
     private static final int MAX_SCAN_NODES = 5000;
 
     private final HdfFile hdf;
@@ -984,21 +983,26 @@ public final class StackReader implements AutoCloseable {
         }
 
         private Node follow(Node n, String where) throws StackFormatException {
-            int hops = 0;
-            while (n instanceof Link l) {
-                if (l instanceof ExternalLink) {
-                    throw err(Problem.EXTERNAL_LINK, where, -1, "'" + where + "' is an external link to another file ("
-                            + l.getTargetPath() + "); external links are refused");
-                }
-                if (l.isBrokenLink()) {
-                    throw err(Problem.MISSING_DATASET, where, -1, "'" + where + "' is a broken link to " + l.getTargetPath());
-                }
-                if (++hops > MAX_LINK_HOPS) {
-                    throw err(Problem.CORRUPT, where, -1, "link chain longer than " + MAX_LINK_HOPS);
-                }
-                n = l.getTarget();
+            if (!(n instanceof Link l)) {
+                return n;
             }
-            return n;
+            if (l instanceof ExternalLink) {
+                throw err(Problem.EXTERNAL_LINK, where, -1, "'" + where + "' is an external link to another file ("
+                        + l.getTargetPath() + "); external links are refused");
+            }
+            // a soft link's target is resolved here, not by jHDF (whose getByPath would follow an external link
+            // on the target's way: a soft link to /ext/data with /ext external left the file, found in review)
+            Node target;
+            try {
+                target = Hdf5Paths.resolve(hdf, l.getTargetPath());
+            } catch (Hdf5Paths.UnsafeLinkException e) {
+                throw err(e.external() ? Problem.EXTERNAL_LINK : Problem.CORRUPT, where, -1, "'" + where
+                        + "' is a soft link to " + l.getTargetPath() + ": " + e.getMessage());
+            }
+            if (target == null) {
+                throw err(Problem.MISSING_DATASET, where, -1, "'" + where + "' is a broken link to " + l.getTargetPath());
+            }
+            return target;
         }
 
         private StackFormatException err(Problem p, String path, long index, String detail) {

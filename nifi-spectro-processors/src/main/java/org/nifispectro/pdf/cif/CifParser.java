@@ -197,7 +197,10 @@ public final class CifParser {
                 lineStart = true;
                 continue;
             }
-            if (c == ' ' || c == '\t' || c == '\f' || c == '\u000b' || c == '\u001a') {
+            // every char Java counts as whitespace separates tokens: the bare-token scan below stops at
+            // Character.isWhitespace, so a separator not skipped here (e.g. U+001F, found by fuzzing) made an
+            // empty token without advancing, an endless loop that filled the heap
+            if (c == ' ' || c == '\t' || c == '\f' || c == '\u000b' || c == '\u001a' || Character.isWhitespace(c)) {
                 pos++;
                 lineStart = false;
                 continue;
