@@ -70,20 +70,30 @@ class XanesImagingFlowIT {
         assertEquals("NormalizeSpectra", attributes.path("spectro.error.processor").asText(), attributes.toString());
         assertFalse(attributes.path("spectro.error").asText().isBlank());
 
-        // provenance: the detector file to the stored clustering result, in order
-        List<String> path = new ArrayList<>();
-        for (JsonNode e : flow.datasetEvents("als_stxm_71214078_FeL23_od.h5")) {
-            path.add(e.path("componentName").asText() + ":" + e.path("eventType").asText());
-        }
-        int at = 0;
-        String[] expected = {"List incoming files:CREATE", "Fetch file:FETCH", "NormalizeSpectra:FORK", "RejectLowSNR:FORK",
-            "DBSCANCluster:FORK", "Store results:SEND"};
-        for (String step : path) {
-            if (at < expected.length && step.equals(expected[at])) {
-                at++;
-            }
-        }
-        assertEquals(expected.length, at, "expected " + List.of(expected) + " in order, got " + path);
+        // every file the dataset produced in storage: the masked stack, the clustering result, the phase map
+        List<Path> stored = FlowHarness.await(scanDir, p -> true, 3, Duration.ofSeconds(60));
+        assertEquals(List.of("als_stxm_71214078_FeL23_od_norm_snr.h5", "als_stxm_71214078_FeL23_od_norm_snr_dbscan.h5",
+                "als_stxm_71214078_FeL23_od_norm_snr_dbscan.png"), stored.stream().map(p -> p.getFileName().toString()).toList());
+
+        // each carries its processing history inside (the PNG as an iTXt chunk)
+        FlowHarness.assertEveryFileCarriesHistory(stored, name -> name.contains("_dbscan")
+                ? List.of("nifi-spectro NormalizeSpectra", "nifi-spectro RejectLowSNR", "nifi-spectro DBSCANCluster")
+                : List.of("nifi-spectro NormalizeSpectra", "nifi-spectro RejectLowSNR"));
+
+        // provenance: the detector file to EACH stored file, through the processors in order
+        List<String> toMasked = List.of("List incoming files:CREATE", "Fetch file:FETCH", "NormalizeSpectra:FORK",
+                "RejectLowSNR:FORK");
+        List<String> toClusters = new ArrayList<>(toMasked);
+        toClusters.add("DBSCANCluster:FORK");
+        Map<String, List<String>> lineages = flow.assertLineageToEachStoredFile("als_stxm_71214078_FeL23_od.h5", stored,
+                name -> {
+                    List<String> steps = new ArrayList<>(name.contains("_dbscan") ? toClusters : toMasked);
+                    steps.add("Store results:SEND");
+                    return steps;
+                }, Duration.ofSeconds(60));
+        assertEquals(3, lineages.size(), lineages.toString());
+        assertFalse(FlowHarness.inOrder(lineages.get("als_stxm_71214078_FeL23_od_norm_snr.h5"), List.of("DBSCANCluster:FORK")),
+                "the masked stack is stored before clustering: " + lineages);
     }
 
     private static List<ProcessStep> historyOf(Path file) {
