@@ -124,9 +124,10 @@ class Flow:
         count, size = load
         cid = uid(self.key, "connection", source, ",".join(sorted(relationships)), destination)
         if bends is None and source == destination:
-            # a retry loop: drawn beside the processor (right or left) instead of on top of it
+            # a retry loop: drawn beside the processor (right or left) instead of on top of it, far enough
+            # that its label (centred on the loop, ~240 px wide) stays clear of the processor
             x, y = self.position(source)
-            bx = x + PROCESSOR_W + 80 if loop_side == "right" else x - 80
+            bx = x + PROCESSOR_W + 160 if loop_side == "right" else x - 160
             bends = [(bx, y + 24), (bx, y + 104)]
         self.connections.append({
             "backPressureDataSizeThreshold": size,
