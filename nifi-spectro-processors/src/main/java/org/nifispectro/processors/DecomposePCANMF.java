@@ -94,7 +94,8 @@ import org.nifispectro.series.StackDecomposition;
         + "MergeContent writes it, multi-column text, a 2-D HDF5 dataset, or a spectral stack (pixels as samples). "
         + "Every component becomes its own child (.gr or two-column spectrum) so the flow can classify each; weights go "
         + "out as CSV and JSON, plus a scree plot, a weights-versus-sample plot and, for a stack, component maps. The "
-        + "input goes to 'original'.")
+        + "input goes to 'original'. Every output carries the processing history: history.N header lines (.gr, CSV), "
+        + "a \"history\" array (JSON), a PNG text chunk 'nifi-spectro:history' (plots).")
 @SeeAlso({NormalizeSpectra.class, SimulatePDF.class})
 @WritesAttributes({
         @WritesAttribute(attribute = DecomposePCANMF.ATTR_PCA_COMPONENTS, description = "Number of components chosen"),

@@ -32,6 +32,8 @@ final class FlowHarness {
 
     final NiFiInstance nifi;
     final String key;
+    /** Name of this deployment: its data folder, and its parameter context's suffix when it is not the flow key. */
+    final String instance;
     final Path incoming;
     final Path storage;
     final Path quarantine;
@@ -39,9 +41,19 @@ final class FlowHarness {
     String groupId;
 
     FlowHarness(NiFiInstance nifi, String key) throws IOException {
+        this(nifi, key, key);
+    }
+
+    /**
+     * A second deployment of the same flow (other folders, other parameter values) in the same NiFi: its data
+     * lives under data/INSTANCE and its parameter context is renamed "<context> (INSTANCE)", since NiFi reuses a
+     * parameter context of the same name on import.
+     */
+    FlowHarness(NiFiInstance nifi, String key, String instance) throws IOException {
         this.nifi = nifi;
         this.key = key;
-        Path data = nifi.instance().resolve("data").resolve(key);
+        this.instance = instance;
+        Path data = nifi.instance().resolve("data").resolve(instance);
         incoming = Files.createDirectories(data.resolve("incoming"));
         storage = Files.createDirectories(data.resolve("storage"));
         quarantine = Files.createDirectories(data.resolve("quarantine"));
@@ -58,6 +70,23 @@ final class FlowHarness {
         params.put("minimum.file.age", "1 sec");
         params.putAll(extra);
         Path flow = NiFiInstance.repo().resolve("flows/nifi-spectro").resolve(key + ".json");
+        if (!instance.equals(key)) {
+            com.fasterxml.jackson.databind.node.ObjectNode definition =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) NiFiRest.json().readTree(flow.toFile());
+            com.fasterxml.jackson.databind.node.ObjectNode group =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) definition.path("flowContents");
+            String context = group.path("parameterContextName").asText();
+            String renamed = context + " (" + instance + ")";
+            com.fasterxml.jackson.databind.node.ObjectNode contexts =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) definition.path("parameterContexts");
+            com.fasterxml.jackson.databind.node.ObjectNode ctx = (com.fasterxml.jackson.databind.node.ObjectNode) contexts.remove(context);
+            ctx.put("name", renamed);
+            contexts.set(renamed, ctx);
+            group.put("parameterContextName", renamed);
+            group.put("name", group.path("name").asText() + " (" + instance + ")");
+            flow = Files.createTempFile(instance, ".json");
+            NiFiRest.json().writeValue(flow.toFile(), definition);
+        }
         groupId = FlowDeployer.deploy(nifi.rest(), flow, params, true);
         return this;
     }
