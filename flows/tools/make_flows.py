@@ -24,6 +24,29 @@ STANDARD = {"group": "org.apache.nifi", "artifact": "nifi-standard-nar", "versio
 UPDATE_ATTRIBUTE = {"group": "org.apache.nifi", "artifact": "nifi-update-attribute-nar", "version": "2.3.0"}
 
 
+# Canvas layout. NiFi draws a processor as a 352 x 128 px box and a connection's label (name,
+# relationships, queue) as a ~240 x 60 px box at the middle of the connection: rows ROW px apart leave
+# room for that label between two stacked processors; columns COL px apart for labels of connections
+# that run sideways. FlowDefinitionTest fails if two boxes overlap.
+ROW = 300
+COL = 600
+PROCESSOR_W, PROCESSOR_H = 352, 128
+
+
+def row(i):
+    return i * ROW
+
+
+# Back-pressure per connection: (object count, data size). A queue that reaches either threshold stops
+# its source processor until it drains. Sized by what the queue holds:
+LISTING = (10000, "100 MB")    # ListFile -> FetchFile: attribute-only FlowFiles, no content
+STACK = (10, "20 GB")          # raw, normalized or masked XANES stacks: 0.5-4 GB each (602 x 643 x 1024 float32 = 1.6 GB)
+CLUSTER = (1000, "4 GB")       # DBSCANCluster results (label maps, mean spectra: a few MB) and phase-map PNGs
+SMALL = (10000, "1 GB")        # PDFs (.gr), CIFs, EXAFS text, JSON, PNG, error reports: KB to a few MB each
+SERIES = (200, "2 GB")         # gathered in-situ series (TAR of up to thousands of .gr files)
+FAILED_STACK = (100, "40 GB")  # failed XANES inputs on their way to quarantine: stacks, kept unchanged
+
+
 def uid(*parts):
     return str(uuid.uuid5(NS, "/".join(parts)))
 
@@ -39,6 +62,7 @@ class Flow:
         self.processors = []
         self.connections = []
         self.labels = []
+        self.funnels = []
 
     def processor(self, name, ptype, bundle, x, y, properties=None, auto_terminate=(), schedule="0 sec",
                   strategy="TIMER_DRIVEN", comments="", penalty="30 sec", tasks=1, retried=(), retry_count=0):
@@ -77,21 +101,40 @@ class Flow:
         p = next(p for p in self.processors if p["identifier"] == pid)
         return p["position"]["x"], p["position"]["y"]
 
-    def connect(self, source, relationships, destination, backpressure_count=10000, backpressure_size="1 GB",
-                bends=None):
-        sid = uid(self.key, "processor", source)
-        did = uid(self.key, "processor", destination)
+    def funnel(self, name, x, y):
+        fid = uid(self.key, "funnel", name)
+        self.funnels.append({
+            "componentType": "FUNNEL",
+            "groupIdentifier": self.gid,
+            "identifier": fid,
+            "position": {"x": float(x), "y": float(y)},
+        })
+        return "funnel:" + name
+
+    def endpoint(self, name):
+        if name.startswith("funnel:"):
+            return {"comments": "", "groupId": self.gid, "id": uid(self.key, "funnel", name[7:]), "name": "Funnel",
+                    "type": "FUNNEL"}
+        return {"comments": "", "groupId": self.gid, "id": uid(self.key, "processor", name), "name": name,
+                "type": "PROCESSOR"}
+
+    def connect(self, source, relationships, destination, load, bends=None, loop_side="right"):
+        """Connects source to destination for the relationships, with the back-pressure thresholds of
+        `load` (object count, data size): one of the profiles above, chosen by what the queue holds."""
+        count, size = load
         cid = uid(self.key, "connection", source, ",".join(sorted(relationships)), destination)
         if bends is None and source == destination:
-            # a retry loop: drawn to the right of the processor instead of on top of it
+            # a retry loop: drawn beside the processor (right or left) instead of on top of it, far enough
+            # that its label (centred on the loop, ~240 px wide) stays clear of the processor
             x, y = self.position(source)
-            bends = [(x + 420, y + 20), (x + 420, y + 100)]
+            bx = x + PROCESSOR_W + 160 if loop_side == "right" else x - 160
+            bends = [(bx, y + 24), (bx, y + 104)]
         self.connections.append({
-            "backPressureDataSizeThreshold": backpressure_size,
-            "backPressureObjectThreshold": backpressure_count,
+            "backPressureDataSizeThreshold": size,
+            "backPressureObjectThreshold": count,
             "bends": [{"x": float(bx), "y": float(by)} for bx, by in (bends or [])],
             "componentType": "CONNECTION",
-            "destination": {"comments": "", "groupId": self.gid, "id": did, "name": destination, "type": "PROCESSOR"},
+            "destination": self.endpoint(destination),
             "flowFileExpiration": "0 sec",
             "groupIdentifier": self.gid,
             "identifier": cid,
@@ -101,7 +144,7 @@ class Flow:
             "name": "",
             "prioritizers": [],
             "selectedRelationships": sorted(relationships),
-            "source": {"comments": "", "groupId": self.gid, "id": sid, "name": source, "type": "PROCESSOR"},
+            "source": self.endpoint(source),
             "zIndex": 0,
         })
 
@@ -118,35 +161,40 @@ class Flow:
             "zIndex": 0,
         })
 
-    def quarantine(self, sources, x, y):
+    def quarantine(self, sources, x, y, load=SMALL):
         """Every failure goes to the quarantine folder: the content as it arrived, plus a sidecar
-        <filename>.error.json with all attributes (spectro.error, spectro.error.where, ...)."""
-        store = self.processor("Quarantine input", "org.apache.nifi.processors.standard.PutFile", STANDARD, x, y, {
+        <filename>.error.json with all attributes (spectro.error, spectro.error.where, ...). The failure
+        relationships of all sources meet in one funnel at (x, y); the quarantine processors stand in a
+        column to its right. `load` is the back-pressure of the queues that carry the failed inputs."""
+        funnel = self.funnel("Failures", x, y)
+        qx = x + 450
+        store = self.processor("Quarantine input", "org.apache.nifi.processors.standard.PutFile", STANDARD, qx, y - ROW, {
             "Directory": "#{quarantine.dir}/${spectro.error.processor:replaceNull('unknown')}",
             "Conflict Resolution Strategy": "replace",
             "Create Missing Directories": "true",
         }, auto_terminate=["success"], penalty="30 sec", comments="Failed inputs, byte for byte as they arrived")
         to_json = self.processor("Error attributes to JSON", "org.apache.nifi.processors.standard.AttributesToJSON",
-                                 STANDARD, x + 560, y, {
+                                 STANDARD, qx, y + ROW - 40, {
                                      "Destination": "flowfile-content",
                                      "Include Core Attributes": "true",
                                      "Pretty Print": "true",
                                  }, auto_terminate=["failure"])
         name = self.processor("Name error file", "org.apache.nifi.processors.attributes.UpdateAttribute",
-                              UPDATE_ATTRIBUTE, x + 560, y + 200, {"filename": "${filename}.error.json"})
+                              UPDATE_ATTRIBUTE, qx, y + 2 * ROW - 40, {"filename": "${filename}.error.json"})
         store_json = self.processor("Quarantine error report", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-                                    x + 560, y + 400, {
+                                    qx, y + 3 * ROW - 40, {
                                         "Directory": "#{quarantine.dir}/${spectro.error.processor:replaceNull('unknown')}",
                                         "Conflict Resolution Strategy": "replace",
                                         "Create Missing Directories": "true",
                                     }, auto_terminate=["success"])
         for source, rels in sources:
-            self.connect(source, rels, store)
-            self.connect(source, rels, to_json)
-        self.connect(store, ["failure"], store)
-        self.connect(to_json, ["success"], name)
-        self.connect(name, ["success"], store_json)
-        self.connect(store_json, ["failure"], store_json)
+            self.connect(source, rels, funnel, load)
+        self.connect(funnel, [], store, load)
+        self.connect(funnel, [], to_json, load)
+        self.connect(store, ["failure"], store, load)
+        self.connect(to_json, ["success"], name, SMALL)
+        self.connect(name, ["success"], store_json, SMALL)
+        self.connect(store_json, ["failure"], store_json, SMALL)
 
     def definition(self):
         return {
@@ -162,7 +210,7 @@ class Flow:
                 "executionEngine": "INHERITED",
                 "flowFileConcurrency": "UNBOUNDED",
                 "flowFileOutboundPolicy": "STREAM_WHEN_AVAILABLE",
-                "funnels": [],
+                "funnels": sorted(self.funnels, key=lambda f: f["identifier"]),
                 "identifier": self.gid,
                 "inputPorts": [],
                 "labels": self.labels,
@@ -213,7 +261,8 @@ def common_parameters(prefix):
     ]
 
 
-def listing(flow, file_filter, x=0, y=0):
+def listing(flow, file_filter, load, x=0, y=0):
+    """ListFile -> FetchFile at rows 0 and 1 of column x; `load` is the back-pressure of what is fetched."""
     lst = flow.processor("List incoming files", "org.apache.nifi.processors.standard.ListFile", STANDARD, x, y, {
         "Input Directory": "#{incoming.dir}",
         "File Filter": file_filter,
@@ -221,14 +270,17 @@ def listing(flow, file_filter, x=0, y=0):
         "Recurse Subdirectories": "true",
         "Ignore Hidden Files": "true",
     }, schedule="5 sec", comments="Only complete files: older than minimum.file.age, hidden (temporary) files ignored")
-    fetch = flow.processor("Fetch file", "org.apache.nifi.processors.standard.FetchFile", STANDARD, x, y + 200, {
+    fetch = flow.processor("Fetch file", "org.apache.nifi.processors.standard.FetchFile", STANDARD, x, y + ROW, {
         "File to Fetch": "${absolute.path}/${filename}",
         "Completion Strategy": "Move File",
         "Move Destination Directory": "#{archive.dir}",
         "Move Conflict Strategy": "Rename",
     }, comments="The raw file is moved to archive.dir once its content is in NiFi")
-    flow.connect(lst, ["success"], fetch)
+    flow.connect(lst, ["success"], fetch, LISTING)
     return fetch
+
+
+FETCH_FAILURES = ["failure", "not.found", "permission.denied"]
 
 
 def structure_catalog():
@@ -239,23 +291,24 @@ def structure_catalog():
                  ("pdf.uiso", "0.005", "Uiso given to every atom (A^2); empty keeps the CIF's values"),
                  ("pdf.variants", "0", "Variants per structure (lattice +-4 %, Uiso 0.005-0.025, Latin hypercube); 0 = the structure only"),
              ])
-    fetch = listing(f, r".*\.cif")
-    sim = f.processor("SimulatePDF", "org.nifispectro.processors.SimulatePDF", SPECTRO, 0, 400, {
+    fetch = listing(f, r".*\.cif", SMALL)
+    sim = f.processor("SimulatePDF", "org.nifispectro.processors.SimulatePDF", SPECTRO, 0, row(2), {
         "qmax": "#{pdf.qmax}",
         "uiso": "#{pdf.uiso}",
         "Variants Per Structure": "#{pdf.variants}",
     }, auto_terminate=["original"])
-    f.connect(fetch, ["success"], sim)
-    store = f.processor("Store PDFs", "org.apache.nifi.processors.standard.PutFile", STANDARD, 0, 600, {
+    f.connect(fetch, ["success"], sim, SMALL)
+    store = f.processor("Store PDFs", "org.apache.nifi.processors.standard.PutFile", STANDARD, 0, row(3), {
         "Directory": "#{storage.dir}/${pdf.source}",
         "Conflict Resolution Strategy": "replace",
         "Create Missing Directories": "true",
     }, auto_terminate=["success"])
-    f.connect(sim, ["success"], store)
-    f.connect(store, ["failure"], store)
-    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (sim, ["failure"])], 700, 200)
+    f.connect(sim, ["success"], store, SMALL)
+    f.connect(store, ["failure"], store, SMALL)
+    f.quarantine([(fetch, FETCH_FAILURES), (sim, ["failure"])], COL + 200, row(2))
     f.label("Structure catalog\n\nCIF files dropped into #{incoming.dir} become simulated X-ray PDFs G(r)\n"
-            "(.gr, PDFgetX3 layout) in #{storage.dir}/<cif name>/. Failures: #{quarantine.dir}.", 700, -20, 520, 130)
+            "(.gr, PDFgetX3 layout) in #{storage.dir}/<cif name>/. Failures: #{quarantine.dir}.",
+            COL + 200, -60, 560, 130)
     return f
 
 
@@ -284,51 +337,51 @@ def xanes_imaging():
                                            "edge: hard X-ray K/L edges; false for soft X-ray L-edge stacks)"),
                  ("exafs.kweight", "2", "k-weight of chi(k) for the Fourier transform"),
              ])
-    fetch = listing(f, r".*\.(h5|hdf5|nxs|hdf)")
+    fetch = listing(f, r".*\.(h5|hdf5|nxs|hdf)", STACK)
     names = f.processor("Sample and scan from file name", "org.apache.nifi.processors.attributes.UpdateAttribute",
-                        UPDATE_ATTRIBUTE, 0, 400, {
+                        UPDATE_ATTRIBUTE, 0, row(2), {
                             "sample": "${filename:substringBefore('_')}",
                             "scan": "${filename:substringBeforeLast('.')}",
                         }, comments="Storage layout: <storage.dir>/<sample>/<scan>/ (sample = file name up to the first '_')")
-    f.connect(fetch, ["success"], names)
-    norm = f.processor("NormalizeSpectra", "org.nifispectro.processors.NormalizeSpectra", SPECTRO, 0, 600, {
+    f.connect(fetch, ["success"], names, STACK)
+    norm = f.processor("NormalizeSpectra", "org.nifispectro.processors.NormalizeSpectra", SPECTRO, 0, row(3), {
         "Edge Windows": "#{xanes.edge.windows}",
     }, auto_terminate=["original"])
-    f.connect(names, ["success"], norm)
-    snr = f.processor("RejectLowSNR", "org.nifispectro.processors.RejectLowSNR", SPECTRO, 0, 800, {
+    f.connect(names, ["success"], norm, STACK)
+    snr = f.processor("RejectLowSNR", "org.nifispectro.processors.RejectLowSNR", SPECTRO, 0, row(4), {
         "Minimum SNR": "#{xanes.min.snr}",
         "Signal": "#{xanes.snr.signal}",
     }, auto_terminate=["original"])
-    f.connect(norm, ["success"], snr)
-    cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, 1000, {
+    f.connect(norm, ["success"], snr, STACK)
+    cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, row(5), {
         "Eps": "#{dbscan.eps}",
         "MinPts": "#{dbscan.minpts}",
     }, auto_terminate=["original"])
-    f.connect(snr, ["success"], cluster)
-    results = store(f, "Store results", "#{storage.dir}/${sample}/${scan}", -480, 1200)
-    f.connect(snr, ["success"], results)
-    f.connect(cluster, ["success"], results)
-    f.connect(results, ["failure"], results)
+    f.connect(snr, ["success"], cluster, STACK)
+    results = store(f, "Store results", "#{storage.dir}/${sample}/${scan}", -COL, row(6))
+    f.connect(snr, ["success"], results, STACK)
+    f.connect(cluster, ["success"], results, CLUSTER)
+    f.connect(results, ["failure"], results, STACK, loop_side="left")
     route = f.processor("Cluster spectra only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD,
-                        0, 1200, {
+                        0, row(6), {
                             "Routing Strategy": "Route to Property name",
                             "cluster spectra": "${filename:endsWith('.h5'):and(#{exafs.enabled})}",
                         }, auto_terminate=["unmatched"])
-    f.connect(cluster, ["success"], route)
-    exafs = f.processor("ExtractEXAFS", "org.nifispectro.processors.ExtractEXAFS", SPECTRO, 0, 1400, {
+    f.connect(cluster, ["success"], route, CLUSTER)
+    exafs = f.processor("ExtractEXAFS", "org.nifispectro.processors.ExtractEXAFS", SPECTRO, 0, row(7), {
         "kweight": "#{exafs.kweight}",
         "window": "hanning",
     }, auto_terminate=["original"])
-    f.connect(route, ["cluster spectra"], exafs)
-    exafs_store = store(f, "Store EXAFS", "#{storage.dir}/${sample}/${scan}/exafs", 0, 1600)
-    f.connect(exafs, ["success"], exafs_store)
-    f.connect(exafs_store, ["failure"], exafs_store)
-    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (norm, ["failure"]), (snr, ["failure"]),
-                  (cluster, ["failure"]), (exafs, ["failure"])], 700, 400)
+    f.connect(route, ["cluster spectra"], exafs, CLUSTER)
+    exafs_store = store(f, "Store EXAFS", "#{storage.dir}/${sample}/${scan}/exafs", 0, row(8))
+    f.connect(exafs, ["success"], exafs_store, SMALL)
+    f.connect(exafs_store, ["failure"], exafs_store, SMALL)
+    f.quarantine([(fetch, FETCH_FAILURES), (norm, ["failure"]), (snr, ["failure"]),
+                  (cluster, ["failure"]), (exafs, ["failure"])], COL + 200, row(4), FAILED_STACK)
     f.label("XANES imaging (seed 000)\n\nStacks written into #{incoming.dir} are normalized per edge window, low-SNR\n"
             "pixels masked, phases found by DBSCAN (outliers = minority phase) and EXAFS extracted from\n"
             "each phase's mean spectrum. Results: #{storage.dir}/<sample>/<scan>/. Failures: #{quarantine.dir}.",
-            700, 0, 620, 150)
+            COL + 200, -60, 680, 150)
     return f
 
 
@@ -339,23 +392,23 @@ def pdf_identification():
                  ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
                  ("classify.min.probability", "0.5", "A PDF is identified when its top candidate reaches this probability"),
              ])
-    fetch = listing(f, r".*\.(gr|dat|txt)")
-    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 400, {
+    fetch = listing(f, r".*\.(gr|dat|txt)", SMALL)
+    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, row(2), {
         "Model File": "#{classify.model}",
         "Minimum Top Probability": "#{classify.min.probability}",
     }, auto_terminate=["original"])
-    f.connect(fetch, ["success"], classify)
-    ident = store(f, "Store identified", "#{storage.dir}/identified", -240, 600)
-    unident = store(f, "Store unidentified", "#{storage.dir}/unidentified", 240, 600)
-    f.connect(classify, ["identified"], ident)
-    f.connect(classify, ["unidentified"], unident)
-    f.connect(classify, ["chart"], ident)
-    f.connect(ident, ["failure"], ident)
-    f.connect(unident, ["failure"], unident)
-    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (classify, ["failure"])], 900, 200)
+    f.connect(fetch, ["success"], classify, SMALL)
+    ident = store(f, "Store identified", "#{storage.dir}/identified", -COL // 2 - 100, row(3) + 60)
+    unident = store(f, "Store unidentified", "#{storage.dir}/unidentified", COL // 2 + 100, row(3) + 60)
+    f.connect(classify, ["identified"], ident, SMALL)
+    f.connect(classify, ["unidentified"], unident, SMALL)
+    f.connect(classify, ["chart"], ident, SMALL, bends=[(-COL // 2 - 100 + 120, row(2) + 64)])
+    f.connect(ident, ["failure"], ident, SMALL, loop_side="left")
+    f.connect(unident, ["failure"], unident, SMALL)
+    f.quarantine([(fetch, FETCH_FAILURES), (classify, ["failure"])], COL + 300, row(1) + 40)
     f.label("PDF identification (seed 004)\n\n.gr files in #{incoming.dir} get a ranked list of candidate structures;\n"
             "#{storage.dir}/identified or /unidentified by the confidence rule. Failures: #{quarantine.dir}.",
-            900, -20, 560, 130)
+            COL + 300, -320, 580, 130)
     return f
 
 
@@ -369,12 +422,12 @@ def insitu_series():
                  ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
                  ("classify.min.probability", "0.5", "A component is identified when its top candidate reaches this probability"),
              ])
-    fetch = listing(f, r".*\.gr")
+    fetch = listing(f, r".*\.gr", SMALL)
     series = f.processor("Series from file name", "org.apache.nifi.processors.attributes.UpdateAttribute",
-                         UPDATE_ATTRIBUTE, 0, 400, {"series": "${filename:substringBeforeLast('_')}"},
+                         UPDATE_ATTRIBUTE, 0, row(2), {"series": "${filename:substringBeforeLast('_')}"},
                          comments="Files <series>_<index>.gr belong to series <series>")
-    f.connect(fetch, ["success"], series)
-    merge = f.processor("Gather series", "org.apache.nifi.processors.standard.MergeContent", STANDARD, 0, 600, {
+    f.connect(fetch, ["success"], series, SMALL)
+    merge = f.processor("Gather series", "org.apache.nifi.processors.standard.MergeContent", STANDARD, 0, row(3), {
         "Merge Strategy": "Bin-Packing Algorithm",
         "Merge Format": "TAR",
         "Correlation Attribute Name": "series",
@@ -383,35 +436,37 @@ def insitu_series():
         "Max Bin Age": "#{series.max.wait}",
         "Keep Path": "false",
     }, auto_terminate=["original"])
-    f.connect(series, ["success"], merge)
+    # MergeContent holds a whole series in its bins: the queue into it must not stop a series half way
+    f.connect(series, ["success"], merge, (100000, "2 GB"))
     name_series = f.processor("Name series archive", "org.apache.nifi.processors.attributes.UpdateAttribute",
-                              UPDATE_ATTRIBUTE, 0, 800, {"filename": "${series}.tar"},
+                              UPDATE_ATTRIBUTE, 0, row(4), {"filename": "${series}.tar"},
                               comments="Outputs are named after the series: <series>_weights.csv, <series>_nmf_1.gr, ...")
-    f.connect(merge, ["merged"], name_series)
-    decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, 1000, {
+    f.connect(merge, ["merged"], name_series, SERIES)
+    decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, row(5), {
         "Variance Threshold": "#{pca.variance.threshold}",
     }, auto_terminate=["original"])
-    f.connect(name_series, ["success"], decompose)
-    results = store(f, "Store decomposition", "#{storage.dir}/${series}", -480, 1200)
-    f.connect(decompose, ["success"], results)
-    f.connect(results, ["failure"], results)
-    route = f.processor("Components only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD, 0, 1200, {
+    f.connect(name_series, ["success"], decompose, SERIES)
+    results = store(f, "Store decomposition", "#{storage.dir}/${series}", -COL, row(6))
+    f.connect(decompose, ["success"], results, SMALL)
+    f.connect(results, ["failure"], results, SMALL, loop_side="left")
+    route = f.processor("Components only", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD, 0, row(6), {
         "Routing Strategy": "Route to Property name",
         "component": "${decompose.component.index:isEmpty():not()}",
     }, auto_terminate=["unmatched"])
-    f.connect(decompose, ["success"], route)
-    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, 1400, {
+    f.connect(decompose, ["success"], route, SMALL)
+    classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, row(7), {
         "Model File": "#{classify.model}",
         "Minimum Top Probability": "#{classify.min.probability}",
     }, auto_terminate=["original"])
-    f.connect(route, ["component"], classify)
-    ident = store(f, "Store component identification", "#{storage.dir}/${series}/identification", 0, 1600)
-    f.connect(classify, ["identified", "unidentified", "chart"], ident)
-    f.connect(ident, ["failure"], ident)
-    f.quarantine([(fetch, ["failure", "not.found", "permission.denied"]), (merge, ["failure"]),
-                  (decompose, ["failure"]), (classify, ["failure"])], 700, 400)
+    f.connect(route, ["component"], classify, SMALL)
+    ident = store(f, "Store component identification", "#{storage.dir}/${series}/identification", 0, row(8))
+    f.connect(classify, ["identified", "unidentified", "chart"], ident, SMALL)
+    f.connect(ident, ["failure"], ident, SMALL)
+    f.quarantine([(fetch, FETCH_FAILURES), (merge, ["failure"]),
+                  (decompose, ["failure"]), (classify, ["failure"])], COL + 200, row(4))
     f.label("In-situ series (seed 004)\n\nFiles <series>_<n>.gr are gathered per series, reduced by PCA + NMF, and each\n"
-            "component is classified. Results: #{storage.dir}/<series>/. Failures: #{quarantine.dir}.", 700, 0, 620, 130)
+            "component is classified. Results: #{storage.dir}/<series>/. Failures: #{quarantine.dir}.",
+            COL + 200, -60, 680, 130)
     return f
 
 

@@ -100,6 +100,11 @@ public final class Figure {
         return Png.encode(render());
     }
 
+    /** The PNG with one iTXt text chunk per entry (keyword to text), e.g. the processing history. */
+    public byte[] toPng(java.util.Map<String, String> text) {
+        return Png.encode(render(), text);
+    }
+
     public void writePng(Path file) throws IOException {
         Png.write(render(), file);
     }

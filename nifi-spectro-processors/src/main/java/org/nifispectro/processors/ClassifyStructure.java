@@ -57,7 +57,9 @@ import org.nifispectro.plot.Figure;
 import org.nifispectro.processors.common.BuildInfo;
 import org.nifispectro.processors.common.Failures;
 import org.nifispectro.processors.common.InputException;
+import org.nifispectro.io.stack.ProcessStep;
 import org.nifispectro.processors.common.Parameters;
+import org.nifispectro.processors.common.ProcessingHistory;
 import org.nifispectro.processors.common.SpectroAttributes;
 
 @SideEffectFree
@@ -217,8 +219,9 @@ public class ClassifyStructure extends AbstractProcessor {
         String filename = flowFile.getAttribute(CoreAttributes.FILENAME.key());
         ClassifierModel m = model;
         PrototypeClassifier.Ranking result0;
+        List<ProcessStep> history = new ArrayList<>();
         try {
-            result0 = classify(session, flowFile, filename, m);
+            result0 = classify(session, flowFile, filename, m, history);
         } catch (InputException e) {
             Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
             return;
@@ -249,11 +252,15 @@ public class ClassifyStructure extends AbstractProcessor {
         attributes.put(SpectroAttributes.PRODUCER, PROCESSOR);
 
         String stem = stem(filename);
+        Map<String, String> parameters = Parameters.effective(context, flowFile, PROPERTIES);
+        history.add(ProcessingHistory.step(PROCESSOR, parameters, filename, flowFile.getAttribute(CoreAttributes.UUID.key())));
         byte[] json;
         byte[] png;
         try {
-            json = MAPPER.writeValueAsBytes(report(filename, m, result0, identified));
-            png = chart(stem, m, ranking);
+            Map<String, Object> report = report(filename, m, result0, identified);
+            report.put("history", ProcessingHistory.toJsonNode(history));
+            json = MAPPER.writeValueAsBytes(report);
+            png = chart(stem, m, ranking, history);
         } catch (IOException | RuntimeException e) {
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
                     e instanceof IOException io ? io : new IOException(e));
@@ -276,7 +283,6 @@ public class ClassifyStructure extends AbstractProcessor {
         image = session.putAllAttributes(image, ia);
 
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        Map<String, String> parameters = Parameters.effective(context, flowFile, PROPERTIES);
         String details = String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
                 topClass.representative().formula(), topClass.representative().spaceGroup(), top.probability(),
                 Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio),
@@ -287,8 +293,9 @@ public class ClassifyStructure extends AbstractProcessor {
         session.transfer(flowFile, REL_ORIGINAL);
     }
 
-    private PrototypeClassifier.Ranking classify(ProcessSession session, FlowFile flowFile, String filename, ClassifierModel m)
-            throws InputException {
+    /** Classifies the PDF; adds the processing history the input's header carries to {@code history}. */
+    private PrototypeClassifier.Ranking classify(ProcessSession session, FlowFile flowFile, String filename, ClassifierModel m,
+                                                 List<ProcessStep> history) throws InputException {
         String name = filename == null ? "input" : filename;
         if (flowFile.getSize() > maxBytes) {
             throw InputException.overLimit("input of " + flowFile.getSize() + " bytes exceeds Maximum Input Size of "
@@ -305,6 +312,7 @@ public class ClassifyStructure extends AbstractProcessor {
             }
         }
         List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1));
+        history.addAll(ProcessingHistory.fromText(headerLines(lines)));
         GrData data;
         try {
             data = GrReader.parse(lines, name);
@@ -318,6 +326,17 @@ public class ClassifyStructure extends AbstractProcessor {
             String where = e.row() >= 0 ? name + ", line " + lineOfRow(lines, e.row()) : name;
             throw new InputException(e.getMessage(), where);
         }
+    }
+
+    /** The lines before the data (the header), where a .gr keeps its processing history. */
+    private static List<String> headerLines(List<String> lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).trim();
+            if (t.startsWith("#") && t.replace("#", "").trim().equalsIgnoreCase("start data")) {
+                return lines.subList(0, i);
+            }
+        }
+        return lines.size() > 200 ? lines.subList(0, 200) : lines;
     }
 
     /** 1-based file line of the 0-based data row, counted as GrReader counts rows. */
@@ -397,14 +416,14 @@ public class ClassifyStructure extends AbstractProcessor {
         return m;
     }
 
-    private static byte[] chart(String stem, ClassifierModel m, List<Candidate> ranking) {
+    private static byte[] chart(String stem, ClassifierModel m, List<Candidate> ranking, List<ProcessStep> history) {
         BarChart chart = BarChart.create("Top-" + ranking.size() + " structure classes: " + stem).probabilities()
                 .xLabel("Probability", null);
         for (Candidate c : ranking) {
             StructureClass sc = m.classes().get(c.classId());
             chart.bar(sc.label() + " (class " + c.classId() + ")", c.probability());
         }
-        return Figure.of(1, 1, chart).toPng();
+        return Figure.of(1, 1, chart).toPng(ProcessingHistory.pngText(history));
     }
 
     private static String fmt(double v) {

@@ -334,7 +334,11 @@ public class DBSCANCluster extends AbstractProcessor {
             input = TempFiles.spool(session, flowFile, ".h5");
             output = TempFiles.createNamed(NormalizeSpectra.baseName(fileName) + "_dbscan.h5");
             ClusterJob.Result result = ClusterJob.run(input, output, config, step);
-            byte[] png = figure(result, fileName).toPng();
+            List<ProcessStep> history;
+            try (io.jhdf.HdfFile written = new io.jhdf.HdfFile(output)) {
+                history = ProcessStep.readAll(written); // the input's steps and this one, as in the HDF5 result
+            }
+            byte[] png = figure(result, fileName).toPng(ProcessingHistory.pngText(history));
 
             Map<String, String> attributes = attributes(result);
             FlowFile h5 = session.create(flowFile);

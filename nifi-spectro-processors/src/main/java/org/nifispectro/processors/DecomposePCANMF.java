@@ -94,7 +94,8 @@ import org.nifispectro.series.StackDecomposition;
         + "MergeContent writes it, multi-column text, a 2-D HDF5 dataset, or a spectral stack (pixels as samples). "
         + "Every component becomes its own child (.gr or two-column spectrum) so the flow can classify each; weights go "
         + "out as CSV and JSON, plus a scree plot, a weights-versus-sample plot and, for a stack, component maps. The "
-        + "input goes to 'original'.")
+        + "input goes to 'original'. Every output carries the processing history: history.N header lines (.gr, CSV), "
+        + "a \"history\" array (JSON), a PNG text chunk 'nifi-spectro:history' (plots).")
 @SeeAlso({NormalizeSpectra.class, SimulatePDF.class})
 @WritesAttributes({
         @WritesAttribute(attribute = DecomposePCANMF.ATTR_PCA_COMPONENTS, description = "Number of components chosen"),
@@ -541,6 +542,7 @@ public class DecomposePCANMF extends AbstractProcessor {
     private List<Output> seriesOutputs(DecompositionJob.Result r, String stem, boolean gr, List<ProcessStep> history,
                                        String source) {
         List<Output> out = new ArrayList<>();
+        Map<String, String> png = ProcessingHistory.pngText(history);
         Series s = r.series();
         int k = r.k();
         for (int t = 0; t < k; t++) {
@@ -560,12 +562,12 @@ public class DecomposePCANMF extends AbstractProcessor {
                 attrs(stem + "_weights.csv", "text/csv", "weights.csv", 0)));
         out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, history),
                 attrs(stem + "_weights.json", "application/json", "weights.json", 0)));
-        out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng()),
+        out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng(png)),
                 attrs(stem + "_scree.png", "image/png", "plot", 0)));
-        out.add(new Output(os -> os.write(weightsPlot(w, stem).toPng()),
+        out.add(new Output(os -> os.write(weightsPlot(w, stem).toPng(png)),
                 attrs(stem + "_weights.png", "image/png", "plot", 0)));
         out.add(new Output(os -> os.write(componentsPlot(s.grid(), r.nmf(), k, gr ? "r" : "x", gr ? "Å" : "", stem)
-                .toPng()), attrs(stem + "_components.png", "image/png", "plot", 0)));
+                .toPng(png)), attrs(stem + "_components.png", "image/png", "plot", 0)));
         return out;
     }
 
@@ -595,13 +597,7 @@ public class DecomposePCANMF extends AbstractProcessor {
     private static void writeGr(OutputStream os, Map<String, Object> header, List<ProcessStep> history, double[] r,
                                 double[] g) throws IOException {
         Map<String, Object> h = new LinkedHashMap<>(header);
-        int i = 1;
-        for (ProcessStep s : history) {
-            h.put("history." + i, s.program() + " " + s.version() + " at " + s.date() + " from " + s.inputFile()
-                    + " (FlowFile " + s.inputUuid() + ")");
-            h.put("history." + i + ".parameters", s.parametersJson());
-            i++;
-        }
+        h.putAll(ProcessingHistory.toHeaderFields(history));
         Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
         GrWriter.write(w, h, r, g);
         w.flush();
@@ -673,7 +669,7 @@ public class DecomposePCANMF extends AbstractProcessor {
             rn[i] = r.nmf().rowNormalisedWeights(i);
         }
         doc.put("W_rownorm", rn);
-        doc.put("history", ProcessingHistory.toJson(history));
+        doc.put("history", ProcessingHistory.toJsonNode(history));
         JSON.writerWithDefaultPrettyPrinter().writeValue(new NonClosing(os), doc);
     }
 
@@ -681,6 +677,7 @@ public class DecomposePCANMF extends AbstractProcessor {
 
     private List<Output> stackOutputs(StackDecomposition.Result r, String stem, List<ProcessStep> history) {
         List<Output> out = new ArrayList<>();
+        Map<String, String> png = ProcessingHistory.pngText(history);
         int k = r.k();
         for (int t = 0; t < k; t++) {
             int index = t + 1;
@@ -691,16 +688,16 @@ public class DecomposePCANMF extends AbstractProcessor {
                     attrs(stem + "_nmf_" + index + ".csv", "text/csv", "component", index)));
             float[] map = r.maps()[t];
             out.add(new Output(os -> os.write(Figure.of(1, 1, ContinuousMap.create(stem + ": NMF component " + index
-                            + " weight", map, r.ny(), r.nx()).colorbarLabel("weight", "")).toPng()),
+                            + " weight", map, r.ny(), r.nx()).colorbarLabel("weight", "")).toPng(png)),
                     attrs(stem + "_map_" + index + ".png", "image/png", "map", index)));
         }
         out.add(new Output(os -> writeStackWeightsCsv(os, r, history), attrs(stem + "_weights.csv", "text/csv",
                 "weights.csv", 0)));
         out.add(new Output(os -> writeStackWeightsJson(os, r, history), attrs(stem + "_weights.json", "application/json",
                 "weights.json", 0)));
-        out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng()),
+        out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng(png)),
                 attrs(stem + "_scree.png", "image/png", "plot", 0)));
-        out.add(new Output(os -> os.write(componentsPlot(r.energies(), r.nmf(), k, "energy", "eV", stem).toPng()),
+        out.add(new Output(os -> os.write(componentsPlot(r.energies(), r.nmf(), k, "energy", "eV", stem).toPng(png)),
                 attrs(stem + "_components.png", "image/png", "plot", 0)));
         return out;
     }
@@ -762,7 +759,8 @@ public class DecomposePCANMF extends AbstractProcessor {
                 g.writeEndArray();
             }
             g.writeEndArray();
-            g.writeStringField("history", ProcessingHistory.toJson(history));
+            g.writeFieldName("history");
+            g.writeRawValue(ProcessingHistory.toJson(history));
             g.writeEndObject();
         }
     }

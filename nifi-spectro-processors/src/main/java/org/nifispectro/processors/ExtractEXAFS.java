@@ -313,10 +313,9 @@ public class ExtractEXAFS extends AbstractProcessor {
 
         List<FlowFile> children = new ArrayList<>();
         try {
-            List<String[]> history = new ArrayList<>(input.history());
-            ProcessStep step = ProcessingHistory.step(PROCESSOR, parameters, source,
-                    flowFile.getAttribute(CoreAttributes.UUID.key()));
-            history.add(historyEntry(step));
+            List<ProcessStep> history = new ArrayList<>(input.history());
+            history.add(ProcessingHistory.step(PROCESSOR, parameters, source,
+                    flowFile.getAttribute(CoreAttributes.UUID.key())));
             String stem = stem(source);
             boolean multi = input.spectra().size() > 1 || input.hdf5();
             for (Output out : outputs) {
@@ -329,7 +328,7 @@ public class ExtractEXAFS extends AbstractProcessor {
             }
             for (Map.Entry<String, List<Output>> g : byGroup.entrySet()) {
                 children.add(plotChild(session, flowFile, g.getKey(), g.getValue(), stem, byGroup.size() > 1,
-                        outputs.size()));
+                        outputs.size(), history));
             }
         } catch (Exception e) {
             session.remove(children);
@@ -426,8 +425,8 @@ public class ExtractEXAFS extends AbstractProcessor {
         }
     }
 
-    /** What was read: spectra and the history carried by the input (pairs of summary line and parameters JSON). */
-    record Input(List<Spectrum> spectra, List<String[]> history, boolean hdf5) {
+    /** What was read: spectra and the history carried by the input. */
+    record Input(List<Spectrum> spectra, List<ProcessStep> history, boolean hdf5) {
     }
 
     private Input read(ProcessSession session, FlowFile ff, String source, ProcessContext context) throws InputException {
@@ -470,11 +469,7 @@ public class ExtractEXAFS extends AbstractProcessor {
                             null, null, List.of(), List.of(), where, null));
                 }
             }
-            List<String[]> history = new ArrayList<>();
-            for (ProcessStep s : contents.history()) {
-                history.add(historyEntry(s));
-            }
-            return new Input(spectra, history, true);
+            return new Input(spectra, contents.history(), true);
         } catch (StackFormatException e) {
             StringBuilder where = new StringBuilder(source);
             if (e.datasetPath() != null) {
@@ -502,19 +497,16 @@ public class ExtractEXAFS extends AbstractProcessor {
         try {
             XasData data = XasReader.read(source, text, true);
             XasSpectrum s = data.spectrum(muSpec(context, ff));
-            List<String[]> history = new ArrayList<>();
             List<XdiField> fields = new ArrayList<>();
-            Map<String, String> hist = new LinkedHashMap<>();
+            List<String> historyLines = new ArrayList<>();
             for (XdiField f : data.fields()) {
                 if (f.namespace().equalsIgnoreCase("History")) {
-                    hist.put(f.tag().toLowerCase(Locale.ROOT), f.value());
+                    historyLines.add("History." + f.tag() + ": " + f.value());
                 } else {
                     fields.add(f);
                 }
             }
-            for (int i = 1; hist.containsKey(Integer.toString(i)); i++) {
-                history.add(new String[] {hist.get(Integer.toString(i)), hist.getOrDefault(i + "_parameters", "{}")});
-            }
+            List<ProcessStep> history = ProcessingHistory.fromText(historyLines);
             Spectrum sp = new Spectrum(source, "", -1, -1, s.energy(), s.mu(), s.muFormula(), s.element(), s.edge(),
                     fields, data.comments(), source, data.rowLines());
             return new Input(List.of(sp), history, false);
@@ -584,12 +576,7 @@ public class ExtractEXAFS extends AbstractProcessor {
 
     // ---------------------------------------------------------------- output
 
-    private static String[] historyEntry(ProcessStep s) {
-        return new String[] {s.program() + " " + s.version() + " at " + s.date() + " from " + s.inputFile()
-                + (s.inputUuid().isEmpty() ? "" : " (FlowFile " + s.inputUuid() + ")"), s.parametersJson()};
-    }
-
-    private FlowFile textChild(ProcessSession session, FlowFile parent, Output out, List<String[]> history, String stem,
+    private FlowFile textChild(ProcessSession session, FlowFile parent, Output out, List<ProcessStep> history, String stem,
                                boolean multi, boolean chik) {
         Spectrum s = out.spectrum();
         Map<String, String> fields = XdiWriter.parameters(out.bk(), out.ft().params());
@@ -608,8 +595,8 @@ public class ExtractEXAFS extends AbstractProcessor {
             fields.put("Xftf.first_peak_r", String.format(Locale.ROOT, "%.4f", out.firstPeak()));
         }
         for (int i = 0; i < history.size(); i++) {
-            fields.put("History." + (i + 1), history.get(i)[0]);
-            fields.put("History." + (i + 1) + "_parameters", history.get(i)[1]);
+            fields.put("History." + (i + 1), ProcessingHistory.summary(history.get(i)));
+            fields.put("History." + (i + 1) + "_parameters", history.get(i).parametersJson());
         }
         XdiWriter.Header header = new XdiWriter.Header(s.element(), s.edge(), fields, s.fields(), s.comments());
         FlowFile child = session.create(parent);
@@ -659,7 +646,7 @@ public class ExtractEXAFS extends AbstractProcessor {
     }
 
     private FlowFile plotChild(ProcessSession session, FlowFile parent, String group, List<Output> outs, String stem,
-                               boolean severalGroups, int total) {
+                               boolean severalGroups, int total, List<ProcessStep> history) {
         Output first = outs.get(0);
         XafsFT.Params fp = first.ft().params();
         double kw = fp.kweight();
@@ -721,7 +708,7 @@ public class ExtractEXAFS extends AbstractProcessor {
                 + (many ? outs.size() + " spectra" : String.format(Locale.ROOT, "e0 %.1f eV, edge step %.4g",
                 first.bk().e0(), first.bk().edgeStep()))
                 + ", rbkg " + fmt(first.bk().rbkg()) + " \u00c5";
-        byte[] png = Figure.of(1, 2, kPlot, rPlot).title(title).toPng();
+        byte[] png = Figure.of(1, 2, kPlot, rPlot).title(title).toPng(ProcessingHistory.pngText(history));
         FlowFile child = session.create(parent);
         child = session.write(child, (OutputStream os) -> os.write(png));
         Map<String, String> a = many ? new HashMap<>() : attributes(first);

@@ -354,13 +354,7 @@ public class SimulatePDF extends AbstractProcessor {
         header.put("scaledtomaximum", out.g() != out.result().g());
         header.put("variant", out.variant());
         header.put("version", BuildInfo.version());
-        int i = 1;
-        for (ProcessStep s : history) {
-            header.put("history." + i, s.program() + " " + s.version() + " at " + s.date() + " from " + s.inputFile()
-                    + " (FlowFile " + s.inputUuid() + ")");
-            header.put("history." + i + ".parameters", s.parametersJson());
-            i++;
-        }
+        header.putAll(ProcessingHistory.toHeaderFields(history));
         java.io.Writer w = new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8);
         GrWriter.write(w, header, out.result().r(), out.g());
         w.flush();

@@ -78,6 +78,10 @@ class ClassifyStructureTest {
         assertEquals((byte) 0x89, b[0]);
         assertEquals("PNG", new String(b, 1, 3, StandardCharsets.US_ASCII));
         png.assertAttributeEquals("mime.type", "image/png");
+        MockFlowFile original = runner.getFlowFilesForRelationship(ClassifyStructure.REL_ORIGINAL).get(0);
+        OutputChecks.assertEveryOutputCarriesHistory(List.of(json, png), "ClassifyStructure", "Ni.gr",
+                original.getAttribute("uuid"), "\"Top K\"");
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), List.of(json, png), "identified");
 
         List<ProvenanceEventRecord> forks = runner.getProvenanceEvents().stream()
                 .filter(e -> e.getEventType() == ProvenanceEventType.FORK).toList();
@@ -87,6 +91,31 @@ class ClassifyStructureTest {
                 "FORK children " + children);
         assertTrue(forks.stream().anyMatch(e -> e.getDetails() != null && e.getDetails().contains("identified")
                 && e.getChildUuids().size() == 2), "a FORK with both children and the decision in its details");
+    }
+
+    @Test
+    void theHistoryAPdfCarriesContinuesInTheRankingAndChart() throws Exception {
+        String text = new String(gr("Ni_to31A.gr"), StandardCharsets.ISO_8859_1).replace("#### start data",
+                "history.1 = nifi-spectro SimulatePDF 1.2.3 at 2026-01-02T03:04:05Z from Ni.cif (FlowFile abc-1)\n"
+                        + "history.1.parameters = {\"qmax\":\"25.0\"}\n#### start data");
+        runner.enqueue(text.getBytes(StandardCharsets.ISO_8859_1), Map.of("filename", "Ni_sim.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_FAILURE, 0);
+        List<MockFlowFile> outputs = new java.util.ArrayList<>(runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED));
+        outputs.addAll(runner.getFlowFilesForRelationship(ClassifyStructure.REL_UNIDENTIFIED));
+        outputs.addAll(runner.getFlowFilesForRelationship(ClassifyStructure.REL_CHART));
+        assertEquals(2, outputs.size());
+        for (MockFlowFile out : outputs) {
+            List<org.nifispectro.io.stack.ProcessStep> steps = OutputChecks.assertCarriesHistory(out, "ClassifyStructure",
+                    "Ni_sim.gr", null, "\"Minimum Top Probability\"");
+            assertEquals(2, steps.size(), steps.toString());
+            assertEquals("nifi-spectro SimulatePDF", steps.get(0).program());
+            assertEquals("1.2.3", steps.get(0).version());
+            assertEquals("2026-01-02T03:04:05Z", steps.get(0).date());
+            assertEquals("Ni.cif", steps.get(0).inputFile());
+            assertEquals("abc-1", steps.get(0).inputUuid());
+            assertEquals("{\"qmax\":\"25.0\"}", steps.get(0).parametersJson());
+        }
     }
 
     @Test

@@ -291,6 +291,14 @@ class DBSCANClusterTest {
         assertEquals(2, forks.get(0).getChildUuids().size());
         assertTrue(forks.get(0).getChildUuids().containsAll(List.of(h5.getAttribute("uuid"), png.getAttribute("uuid"))));
         assertTrue(forks.get(0).getDetails().contains("MinPts=8"), forks.get(0).getDetails());
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), List.of(h5, png), "MinPts=8");
+        // the PNG phase map carries the same history as the HDF5 result: the chain's three steps
+        for (MockFlowFile out : List.of(h5, png)) {
+            List<ProcessStep> steps = OutputChecks.assertCarriesHistory(out, "DBSCANCluster", "fe_scene_norm_snr.h5",
+                    original.getAttribute("uuid"), "\"Eps\":\"0.3\"");
+            assertEquals(List.of("nifi-spectro NormalizeSpectra", "nifi-spectro RejectLowSNR", "nifi-spectro DBSCANCluster"),
+                    steps.stream().map(ProcessStep::program).toList(), out.getAttribute("filename"));
+        }
     }
 
     @Test

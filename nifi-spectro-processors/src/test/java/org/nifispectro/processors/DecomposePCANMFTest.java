@@ -37,6 +37,7 @@ import org.nifispectro.pdf.io.GrReader;
 import org.nifispectro.processors.common.SpectroAttributes;
 import org.nifispectro.processors.property.ComponentCountRule;
 import org.nifispectro.processors.property.NegativeValueRule;
+import org.nifispectro.io.stack.ProcessStep;
 import org.nifispectro.processors.property.SeriesGridRule;
 import org.nifispectro.processors.property.SeriesMemberOrder;
 
@@ -122,6 +123,13 @@ class DecomposePCANMFTest {
                 fork.getDetails());
         MockFlowFile original = runner.getFlowFilesForRelationship(DecomposePCANMF.REL_ORIGINAL).get(0);
         assertArrayEquals(tar(entries(SI_NI)), original.toByteArray());
+        // every output (component .gr, weights CSV and JSON, scree/weights/components PNGs) carries the history
+        List<MockFlowFile> outputs = runner.getFlowFilesForRelationship(DecomposePCANMF.REL_SUCCESS);
+        assertEquals(6, outputs.size(), outputs.stream().map(f -> f.getAttribute("filename")).toList().toString());
+        OutputChecks.assertEveryOutputCarriesHistory(outputs, "DecomposePCANMF", "sini.tar", original.getAttribute("uuid"),
+                "\"Variance Threshold\":\"0.99\"");
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), outputs, "Variance Threshold=0.99");
+        assertTrue(JSON.readTree(single("weights.json").getContent()).get("history").isArray(), "history as a JSON array");
     }
 
     @Test
@@ -330,6 +338,12 @@ class DecomposePCANMFTest {
         assertTrue(worst < 0.02, "largest fraction error " + worst);
         assertTrue(out.get("nmf_reconstruction_err").asDouble() < 1e-3, "exact two-component data: error "
                 + out.get("nmf_reconstruction_err"));
+        List<MockFlowFile> outputs = runner.getFlowFilesForRelationship(DecomposePCANMF.REL_SUCCESS);
+        List<ProcessStep> steps = OutputChecks.assertCarriesHistory(ofKind("map").get(0), "DecomposePCANMF", "stack.h5",
+                null, "\"Variance Threshold\"");
+        OutputChecks.assertEveryOutputCarriesHistory(outputs, "DecomposePCANMF", "stack.h5", null, "\"Variance Threshold\"");
+        assertEquals(steps.size(), OutputChecks.historyOf("weights.csv", single("weights.csv").toByteArray()).size(),
+                "PNG and CSV carry the same history");
         for (MockFlowFile png : ofKind("map")) {
             byte[] b = png.toByteArray();
             assertEquals((byte) 0x89, b[0]);

@@ -139,6 +139,12 @@ class ExtractEXAFSTest {
         assertEquals(3, fork.getChildUuids().size(), "one FORK event for all outputs");
         assertTrue(fork.getDetails().contains("kweight=2"), fork.getDetails());
         assertTrue(fork.getDetails().contains("duration="), fork.getDetails());
+        // chi(k), chi(R) and the PNG: FORK children of the input, each with the history inside
+        MockFlowFile original = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_ORIGINAL).get(0);
+        List<MockFlowFile> outputs = runner.getFlowFilesForRelationship(ExtractEXAFS.REL_SUCCESS);
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), outputs, "kweight=2");
+        OutputChecks.assertEveryOutputCarriesHistory(outputs, "ExtractEXAFS", "v_foil.xdi", original.getAttribute("uuid"),
+                "\"kweight\":\"2\"");
 
         // the history continues when a chi(k) output comes back... as an XDI input it is refused (no mu)
         // but an XDI input carrying History fields gets them renumbered before this step
@@ -151,6 +157,11 @@ class ExtractEXAFSTest {
         String t2 = output("v2_chik.xdi").getContent();
         assertTrue(t2.contains("# History.1: beamline writer 1.0"), t2.substring(0, 400));
         assertTrue(t2.contains("# History.2: nifi-spectro ExtractEXAFS"));
+        List<ProcessStep> pngHistory = OutputChecks.assertCarriesHistory(output("v2_exafs.png"), "ExtractEXAFS", "v2.xdi",
+                null, "kweight");
+        assertEquals(2, pngHistory.size(), pngHistory.toString());
+        assertEquals("beamline writer 1.0", pngHistory.get(0).program());
+        assertEquals("{\"a\":\"b\"}", pngHistory.get(0).parametersJson());
     }
 
     @Test

@@ -136,6 +136,9 @@ class NormalizeSpectraTest {
         assertTrue(fork.get(0).getDetails().contains("Edge Windows=" + ChainFixtures.WINDOWS), fork.get(0).getDetails());
         assertTrue(fork.get(0).getDetails().contains("duration="), fork.get(0).getDetails());
         assertTrue(fork.get(0).getEventDuration() >= 0);
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), List.of(out), "Edge Windows=");
+        OutputChecks.assertCarriesHistory(out, "NormalizeSpectra", "scan_0042.h5", original.getAttribute("uuid"),
+                "\"Edge Windows\"");
     }
 
     @Test

@@ -117,6 +117,10 @@ class RejectLowSNRTest {
         assertEquals(1, fork.size());
         assertTrue(fork.get(0).getDetails().contains("Minimum SNR=10"), fork.get(0).getDetails());
         assertTrue(fork.get(0).getChildUuids().contains(out.getAttribute("uuid")));
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), List.of(out), "Minimum SNR=10");
+        List<ProcessStep> steps = OutputChecks.assertCarriesHistory(out, "RejectLowSNR", "scan_norm.h5",
+                original.getAttribute("uuid"), "\"Minimum SNR\":\"10\"");
+        assertEquals("scan.h5", steps.get(0).inputFile(), "the input's history continues");
     }
 
     @Test

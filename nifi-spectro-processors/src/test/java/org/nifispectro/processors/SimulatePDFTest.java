@@ -55,6 +55,9 @@ class SimulatePDFTest {
         ProvenanceEventRecord fork = events.stream().filter(e -> e.getEventType() == ProvenanceEventType.FORK)
                 .filter(e -> e.getDetails() != null).findFirst().orElseThrow();
         assertTrue(fork.getDetails().contains("qmax=20.0"), fork.getDetails());
+        MockFlowFile original = runner.getFlowFilesForRelationship(SimulatePDF.REL_ORIGINAL).get(0);
+        OutputChecks.assertForkOf(runner, original.getAttribute("uuid"), List.of(gr), "qmax=20.0");
+        OutputChecks.assertCarriesHistory(gr, "SimulatePDF", "NaCl.cif", original.getAttribute("uuid"), "\"qmax\":\"20.0\"");
     }
 
     @Test

@@ -130,6 +130,73 @@ class FlowDefinitionTest {
         assertEquals(List.of(), problems, flowFile.getFileName() + " has problems");
     }
 
+    private static final Pattern DATA_SIZE = Pattern.compile("\\d+(\\.\\d+)? (B|KB|MB|GB|TB)");
+
+    /**
+     * Every connection says how much it may hold (object count and data size, chosen per queue: stacks are
+     * GBs, PDFs KBs) and connects components that exist in the flow.
+     */
+    @ParameterizedTest
+    @MethodSource("flows")
+    void everyConnectionHasExplicitBackPressure(Path flowFile) throws IOException {
+        JsonNode group = NiFiRest.json().readTree(flowFile.toFile()).path("flowContents");
+        Set<String> components = new HashSet<>();
+        group.path("processors").forEach(p -> components.add(p.path("identifier").asText()));
+        group.path("funnels").forEach(f -> components.add(f.path("identifier").asText()));
+        List<String> problems = new ArrayList<>();
+        for (JsonNode c : group.path("connections")) {
+            String name = c.path("source").path("name").asText() + " -" + c.path("selectedRelationships") + "-> "
+                    + c.path("destination").path("name").asText();
+            if (!c.path("backPressureObjectThreshold").canConvertToLong() || c.path("backPressureObjectThreshold").asLong() <= 0) {
+                problems.add(name + ": no object-count back-pressure threshold");
+            }
+            if (!DATA_SIZE.matcher(c.path("backPressureDataSizeThreshold").asText()).matches()) {
+                problems.add(name + ": data-size back-pressure threshold '" + c.path("backPressureDataSizeThreshold").asText()
+                        + "' is not like '2 GB'");
+            }
+            for (String end : List.of("source", "destination")) {
+                if (!components.contains(c.path(end).path("id").asText())) {
+                    problems.add(name + ": " + end + " is not a processor or funnel of the flow");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, flowFile.getFileName() + " has problems");
+    }
+
+    /**
+     * The canvas is readable: no two components (processors 352 x 128 px as NiFi draws them, funnels,
+     * labels) overlap or stand closer than 120 px, which leaves room for the connection labels (about 60 px tall)
+     * between them (the first flows, 200 px rows, had 72 px).
+     */
+    @ParameterizedTest
+    @MethodSource("flows")
+    void componentsDoNotOverlapOnTheCanvas(Path flowFile) throws IOException {
+        JsonNode group = NiFiRest.json().readTree(flowFile.toFile()).path("flowContents");
+        List<Object[]> boxes = new ArrayList<>();
+        group.path("processors").forEach(p -> boxes.add(box(p.path("name").asText(), p.path("position"), 352, 128)));
+        group.path("funnels").forEach(f -> boxes.add(box("funnel", f.path("position"), 48, 48)));
+        group.path("labels").forEach(l -> boxes.add(box("label '" + l.path("label").asText().lines().findFirst().orElse("")
+                + "'", l.path("position"), l.path("width").asDouble(), l.path("height").asDouble())));
+        double gap = 120;
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            for (int j = i + 1; j < boxes.size(); j++) {
+                double[] a = (double[]) boxes.get(i)[1];
+                double[] b = (double[]) boxes.get(j)[1];
+                boolean apart = a[0] + a[2] + gap <= b[0] || b[0] + b[2] + gap <= a[0]
+                        || a[1] + a[3] + gap <= b[1] || b[1] + b[3] + gap <= a[1];
+                if (!apart) {
+                    problems.add(boxes.get(i)[0] + " and " + boxes.get(j)[0] + " overlap or are closer than " + gap + " px");
+                }
+            }
+        }
+        assertEquals(List.of(), problems, flowFile.getFileName() + " layout");
+    }
+
+    private static Object[] box(String name, JsonNode position, double width, double height) {
+        return new Object[] {name, new double[] {position.path("x").asDouble(), position.path("y").asDouble(), width, height}};
+    }
+
     /** Whether a property applies, given the values (or defaults) of the properties it depends on. */
     private static boolean applies(ExtensionManifest.Property prop, Map<String, String> props, ExtensionManifest.Processor spec) {
         for (Map.Entry<String, Set<String>> d : prop.dependsOn().entrySet()) {

@@ -54,18 +54,28 @@ class InsituSeriesFlowIT {
         JsonNode report = NiFiRest.json().readTree(identified.get(0).toFile());
         assertTrue(report.path("candidates").size() > 0, report.toString());
 
-        List<String> path = new ArrayList<>();
-        for (JsonNode e : flow.datasetEvents("sini_0002.gr")) {
-            path.add(e.path("componentName").asText() + ":" + e.path("eventType").asText());
+        // every file the series produced: decomposition outputs and, for each component, ranking and chart
+        List<Path> decomposition = FlowHarness.files(series, p -> !p.toString().contains("identification"));
+        List<String> names = decomposition.stream().map(p -> p.getFileName().toString()).toList();
+        for (String expected : List.of("sini_weights.csv", "sini_weights.json", "sini_scree.png", "sini_weights.png",
+                "sini_components.png")) {
+            assertTrue(names.contains(expected), expected + " not stored: " + names);
         }
-        String[] expected = {"List incoming files:CREATE", "Fetch file:FETCH", "Gather series:JOIN", "DecomposePCANMF:FORK",
-            "Store decomposition:SEND"};
-        int at = 0;
-        for (String step : path) {
-            if (at < expected.length && step.equals(expected[at])) {
-                at++;
-            }
-        }
-        assertEquals(expected.length, at, "expected " + List.of(expected) + " in order, got " + path);
+        List<Path> identification = FlowHarness.await(series.resolve("identification"), p -> true, 2 * components.size(),
+                Duration.ofSeconds(120));
+        assertEquals(2 * components.size(), identification.size(), "a ranking and a chart per component: " + identification);
+        List<Path> stored = new ArrayList<>(decomposition);
+        stored.addAll(identification);
+
+        FlowHarness.assertEveryFileCarriesHistory(stored, name -> name.contains(".classify.")
+                ? List.of("nifi-spectro DecomposePCANMF", "nifi-spectro ClassifyStructure")
+                : List.of("nifi-spectro DecomposePCANMF"));
+
+        // lineage of one measured PDF of the series to EACH stored file
+        flow.assertLineageToEachStoredFile("sini_0002.gr", stored, name -> name.contains(".classify.")
+                ? List.of("List incoming files:CREATE", "Fetch file:FETCH", "Gather series:JOIN", "DecomposePCANMF:FORK",
+                        "ClassifyStructure:FORK", "Store component identification:SEND")
+                : List.of("List incoming files:CREATE", "Fetch file:FETCH", "Gather series:JOIN", "DecomposePCANMF:FORK",
+                        "Store decomposition:SEND"), Duration.ofSeconds(60));
     }
 }

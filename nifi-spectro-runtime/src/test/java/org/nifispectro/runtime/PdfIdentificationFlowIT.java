@@ -49,18 +49,14 @@ class PdfIdentificationFlowIT {
                 2, Duration.ofSeconds(60));
         assertEquals(2, quarantined.size(), "quarantine: " + quarantined);
 
-        List<String> path = new ArrayList<>();
-        for (JsonNode e : flow.datasetEvents("Ni.gr")) {
-            path.add(e.path("componentName").asText() + ":" + e.path("eventType").asText());
+        List<Path> stored = FlowHarness.files(identified, p -> true);
+        FlowHarness.assertEveryFileCarriesHistory(stored, name -> List.of("nifi-spectro ClassifyStructure"));
+        for (String pdf : List.of("Ni", "CdSe-bulk")) {
+            List<Path> ofPdf = stored.stream().filter(p -> p.getFileName().toString().startsWith(pdf + ".classify.")).toList();
+            assertEquals(2, ofPdf.size(), pdf + ": ranking and chart expected in " + stored);
+            flow.assertLineageToEachStoredFile(pdf + ".gr", ofPdf, name -> List.of("List incoming files:CREATE",
+                    "Fetch file:FETCH", "ClassifyStructure:FORK", "Store identified:SEND"), Duration.ofSeconds(60));
         }
-        String[] expected = {"List incoming files:CREATE", "Fetch file:FETCH", "ClassifyStructure:FORK", "Store identified:SEND"};
-        int at = 0;
-        for (String step : path) {
-            if (at < expected.length && step.equals(expected[at])) {
-                at++;
-            }
-        }
-        assertEquals(expected.length, at, "expected " + List.of(expected) + " in order, got " + path);
     }
 
     private static void assertTopFormula(Path json, String... elements) throws Exception {

@@ -69,37 +69,16 @@ class StructureCatalogFlowIT {
         // raw inputs are archived, none is left behind
         assertEquals(3, FlowHarness.files(flow.archive, p -> p.toString().endsWith(".cif")).size());
 
-        // provenance: the Ni dataset went ListFile -> FetchFile -> SimulatePDF -> PutFile, in that order
-        List<JsonNode> events = awaitLineage("Ni.cif", "Store PDFs");
-        List<String> path = new ArrayList<>();
-        for (JsonNode e : events) {
-            path.add(e.path("componentName").asText() + ":" + e.path("eventType").asText());
+        // the history inside each stored PDF; provenance: each CIF went ListFile -> FetchFile -> SimulatePDF -> PutFile
+        FlowHarness.assertEveryFileCarriesHistory(stored, name -> List.of("nifi-spectro SimulatePDF"));
+        for (String cif : List.of("Ni", "NaCl")) {
+            flow.assertLineageToEachStoredFile(cif + ".cif", List.of(find(stored, cif)), name -> List.of(
+                    "List incoming files:CREATE", "Fetch file:FETCH", "SimulatePDF:FORK", "Store PDFs:SEND"),
+                    Duration.ofSeconds(60));
         }
-        assertOrdered(path, "List incoming files:CREATE", "Fetch file:FETCH", "SimulatePDF:FORK", "Store PDFs:SEND");
+        List<JsonNode> events = flow.datasetEvents("Ni.cif");
         assertTrue(events.stream().anyMatch(e -> "FORK".equals(e.path("eventType").asText())
                 && e.path("details").asText().contains("qmax=20.0")), "a FORK event should carry the parameters: " + events);
-    }
-
-    private List<JsonNode> awaitLineage(String filename, String lastComponent) throws Exception {
-        List<JsonNode> events = List.of();
-        for (int i = 0; i < 60; i++) {
-            events = flow.datasetEvents(filename);
-            if (events.stream().anyMatch(e -> lastComponent.equals(e.path("componentName").asText()))) {
-                return events;
-            }
-            Thread.sleep(1000);
-        }
-        return events;
-    }
-
-    private static void assertOrdered(List<String> actual, String... expected) {
-        int at = 0;
-        for (String step : actual) {
-            if (at < expected.length && step.equals(expected[at])) {
-                at++;
-            }
-        }
-        assertEquals(expected.length, at, "expected the steps " + List.of(expected) + " in order, lineage was " + actual);
     }
 
     private static Path find(List<Path> files, String stem) {
