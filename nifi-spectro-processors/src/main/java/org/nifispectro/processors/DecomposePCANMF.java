@@ -558,7 +558,7 @@ public class DecomposePCANMF extends AbstractProcessor {
             }
         }
         double[][] w = r.nmf().w();
-        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r.nmf(), history),
+        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r, history),
                 attrs(stem + "_weights.csv", "text/csv", "weights.csv", 0)));
         out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, history),
                 attrs(stem + "_weights.json", "application/json", "weights.json", 0)));
@@ -619,19 +619,33 @@ public class DecomposePCANMF extends AbstractProcessor {
         w.flush();
     }
 
-    private static void writeWeightsCsv(OutputStream os, String[] names, double[][] w, Nmf.Result nmf,
+    private static void writeWeightsCsv(OutputStream os, String[] names, double[][] w, DecompositionJob.Result r,
                                         List<ProcessStep> history) throws IOException {
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
         for (String line : ProcessingHistory.toCommentLines(history, "# ")) {
             out.write(line + "\n");
         }
+        Nmf.EndMemberFractions em = r.endMemberFractions();
         int k = w.length == 0 ? 0 : w[0].length;
+        if (em != null) {
+            StringBuilder ends = new StringBuilder("# end members (most nearly pure sample of each component):");
+            for (int t = 0; t < k; t++) {
+                ends.append(' ').append(t + 1).append('=').append(names[em.endMembers()[t]]);
+            }
+            out.write(ends.append('\n').toString());
+        }
         StringBuilder head = new StringBuilder("index,sample");
         for (int t = 1; t <= k; t++) {
             head.append(",w").append(t);
         }
         for (int t = 1; t <= k; t++) {
-            head.append(",fraction").append(t);
+            head.append(",rownorm").append(t);
+        }
+        if (em != null) {
+            for (int t = 1; t <= k; t++) {
+                head.append(",fraction").append(t);
+            }
+            head.append(",closure");
         }
         out.write(head.append('\n').toString());
         for (int i = 0; i < w.length; i++) {
@@ -639,8 +653,14 @@ public class DecomposePCANMF extends AbstractProcessor {
             for (double v : w[i]) {
                 b.append(',').append(v);
             }
-            for (double v : nmf.rowNormalisedWeights(i)) {
+            for (double v : r.nmf().rowNormalisedWeights(i)) {
                 b.append(',').append(v);
+            }
+            if (em != null) {
+                for (double v : em.fractions()[i]) {
+                    b.append(',').append(v);
+                }
+                b.append(',').append(em.closure()[i]);
             }
             out.write(b.append('\n').toString());
         }
@@ -669,6 +689,20 @@ public class DecomposePCANMF extends AbstractProcessor {
             rn[i] = r.nmf().rowNormalisedWeights(i);
         }
         doc.put("W_rownorm", rn);
+        Nmf.EndMemberFractions em = r.endMemberFractions();
+        if (em != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            List<String> ends = new ArrayList<>();
+            for (int i : em.endMembers()) {
+                ends.add(names[i]);
+            }
+            f.put("end_members", ends);
+            f.put("fractions", em.fractions());
+            f.put("closure", em.closure());
+            f.put("meaning", "non-negative least-squares weights of each sample on the end-member samples, in the data's "
+                    + "units (for X-ray PDFs: share of the scattered signal, not atomic or mass fraction)");
+            doc.put("end_member_fractions", f);
+        }
         doc.put("history", ProcessingHistory.toJsonNode(history));
         JSON.writerWithDefaultPrettyPrinter().writeValue(new NonClosing(os), doc);
     }

@@ -48,6 +48,11 @@ public final class DecompositionJob {
         public double[] component(int t) {
             return nmf.signedComponent(t);
         }
+
+        /** Fractions of the end-member samples in every sample ({@link Nmf#endMemberFractions}); null if undefined. */
+        public Nmf.EndMemberFractions endMemberFractions() {
+            return Nmf.endMemberFractions(series.values(), nmf);
+        }
     }
 
     public static Result run(Series s, DecompositionOptions o) throws SeriesException {

@@ -135,8 +135,31 @@ final class ConcurrencyCheck {
         return a;
     }
 
-    /** Masks run-dependent text one byte for one byte (ISO-8859-1 maps bytes to chars 1:1). */
+    private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    /**
+     * Masks run-dependent text one byte for one byte (ISO-8859-1 maps bytes to chars 1:1). In a PNG the
+     * history sits in an uncompressed iTXt chunk whose CRC covers the masked date and duration, so every
+     * chunk CRC is zeroed after masking (the chunk data themselves are still compared byte by byte).
+     */
     static byte[] mask(byte[] content) {
+        if (content.length > 8 && Arrays.equals(Arrays.copyOf(content, 8), PNG_SIGNATURE)) {
+            byte[] masked = maskBytes(content);
+            int pos = 8;
+            while (pos + 12 <= masked.length) {
+                int len = java.nio.ByteBuffer.wrap(content, pos, 4).getInt();
+                if (len < 0 || pos + 12L + len > masked.length) {
+                    break;
+                }
+                Arrays.fill(masked, pos + 8 + len, pos + 12 + len, (byte) 0);
+                pos += 12 + len;
+            }
+            return masked;
+        }
+        return maskBytes(content);
+    }
+
+    private static byte[] maskBytes(byte[] content) {
         return maskText(new String(content, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
     }
 

@@ -155,10 +155,22 @@ class DecomposePCANMFTest {
         // pure Si is one end-member alone
         assertEquals(1.0, Math.max(mine.get(0).get(0).asDouble(), mine.get(0).get(1).asDouble()), 0.02);
         assertEquals(2, ofKind("component").size());
-        // the same fractions are in the CSV
-        String row2 = single("weights.csv").getContent().lines().filter(l -> l.startsWith("2,")).findFirst().orElseThrow();
+        // the same row-normalised weights are in the CSV
+        String weightsCsv = single("weights.csv").getContent();
+        String row2 = weightsCsv.lines().filter(l -> l.startsWith("2,")).findFirst().orElseThrow();
         String[] f = row2.split(",");
         assertEquals(known.get(1).get(0).asDouble(), Double.parseDouble(f[4]), 0.02);
+        // end-member fractions: the pure Si and Ni samples are the end members; Si90Ni10 is Si-rich, its Ni share of
+        // the X-ray signal above the nominal 10 at.% (Ni scatters ~4x more per atom), closure near 1
+        JsonNode em = out.get("end_member_fractions");
+        assertEquals(java.util.Set.of(SI_NI[0], SI_NI[2]),
+                java.util.Set.of(em.get("end_members").get(0).asText(), em.get("end_members").get(1).asText()));
+        int si = em.get("end_members").get(0).asText().equals(SI_NI[0]) ? 0 : 1;
+        JsonNode mix = em.get("fractions").get(1);
+        assertTrue(mix.get(si).asDouble() > 0.7 && mix.get(1 - si).asDouble() > 0.1 && mix.get(1 - si).asDouble() < 0.35,
+                "Si90Ni10 fractions " + mix);
+        assertTrue(weightsCsv.contains("rownorm1,rownorm2,fraction1,fraction2,closure"), weightsCsv);
+        assertEquals(mix.get(0).asDouble(), Double.parseDouble(f[6]), 1e-12, "CSV fraction1 = JSON");
     }
 
     @Test
