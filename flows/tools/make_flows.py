@@ -333,6 +333,8 @@ def xanes_imaging():
                                                    "'White Line' (soft X-ray L2,3 edges, whose edge step is small)"),
                  ("dbscan.eps", "auto", "DBSCAN radius in PCA score units; auto = estimated from the k-distance curve"),
                  ("dbscan.minpts", "10", "DBSCAN minimum neighbourhood size"),
+                 ("dbscan.min.cluster.size", "1 %", "Clusters smaller than this (pixels, or percent of the clustered "
+                                                   "pixels) join the outlier group; 0 = DBSCAN's own labels"),
                  ("exafs.enabled", "true", "Extract EXAFS from the cluster spectra (needs a scan reaching ~300 eV above the "
                                            "edge: hard X-ray K/L edges; false for soft X-ray L-edge stacks)"),
                  ("exafs.kweight", "2", "k-weight of chi(k) for the Fourier transform"),
@@ -356,6 +358,7 @@ def xanes_imaging():
     cluster = f.processor("DBSCANCluster", "org.nifispectro.processors.DBSCANCluster", SPECTRO, 0, row(5), {
         "Eps": "#{dbscan.eps}",
         "MinPts": "#{dbscan.minpts}",
+        "Minimum Cluster Size": "#{dbscan.min.cluster.size}",
     }, auto_terminate=["original"])
     f.connect(snr, ["success"], cluster, STACK)
     results = store(f, "Store results", "#{storage.dir}/${sample}/${scan}", -COL, row(6))
@@ -419,6 +422,10 @@ def insitu_series():
                  ("series.files", "10", "A series is decomposed once this many of its files have arrived"),
                  ("series.max.wait", "5 min", "...or once its first file has waited this long"),
                  ("pca.variance.threshold", "0.99", "Components kept: cumulative explained variance up to this"),
+                 ("pca.component.rule", "Variance Threshold Plus One",
+                  "How many NMF components: 'Variance Threshold' (the PCA count), 'Variance Threshold Plus One' (k "
+                  "significant mean-centred PCA axes span k + 1 end members: a series moving from one phase to another "
+                  "needs 2), or 'Fixed'"),
                  ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
                  ("classify.min.probability", "0.5", "A component is identified when its top candidate reaches this probability"),
              ])
@@ -444,6 +451,7 @@ def insitu_series():
     f.connect(merge, ["merged"], name_series, SERIES)
     decompose = f.processor("DecomposePCANMF", "org.nifispectro.processors.DecomposePCANMF", SPECTRO, 0, row(5), {
         "Variance Threshold": "#{pca.variance.threshold}",
+        "Component Count Rule": "#{pca.component.rule}",
     }, auto_terminate=["original"])
     f.connect(name_series, ["success"], decompose, SERIES)
     results = store(f, "Store decomposition", "#{storage.dir}/${series}", -COL, row(6))

@@ -44,9 +44,16 @@ class InsituSeriesFlowIT {
         assertFalse(weights.isEmpty(), "sini_weights.csv (named after the series) expected in " + series);
         List<String> rows = Files.readAllLines(weights.get(0)).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         assertTrue(rows.size() >= 4, "a header and one row per sample (3): " + rows);
-        List<Path> components = FlowHarness.files(series, p -> p.getFileName().toString().contains("_nmf_")
-                && !p.toString().contains("identification"));
-        assertFalse(components.isEmpty(), "component files expected in " + series);
+        // the flow's rule is 'Variance Threshold Plus One': one significant mean-centred axis, two end members
+        List<Path> components = FlowHarness.await(series, p -> p.getFileName().toString().contains("_nmf_")
+                && !p.toString().contains("identification"), 2, Duration.ofSeconds(120));
+        assertEquals(2, components.size(), "two components (Si and Ni end members) expected in " + series + ": " + components);
+        // end-member fractions: Si (sini_0001) and Ni (sini_0003) are the end members, Si90Ni10 is mostly Si
+        String header = rows.get(0);
+        assertTrue(header.endsWith("fraction1,fraction2,closure"), header);
+        String[] mix = rows.stream().filter(l -> l.startsWith("2,")).findFirst().orElseThrow().split(",");
+        double f1 = Double.parseDouble(mix[6]), f2 = Double.parseDouble(mix[7]);
+        assertTrue(Math.max(f1, f2) > 0.7 && Math.min(f1, f2) > 0.1, "Si90Ni10 fractions " + f1 + ", " + f2);
 
         List<Path> identified = FlowHarness.await(series.resolve("identification"),
                 p -> p.toString().endsWith(".classify.json"), 1, Duration.ofSeconds(120));
