@@ -117,9 +117,14 @@ public final class NiFiRest {
         String id = submitted.path("provenance").path("id").asText();
         try {
             JsonNode state = submitted;
-            for (int i = 0; i < 120 && !state.path("provenance").path("finished").asBoolean(); i++) {
+            // up to 5 min: a query over a just-rebuilt index (after a crash) on a loaded machine can take a while
+            for (int i = 0; i < 1200 && !state.path("provenance").path("finished").asBoolean(); i++) {
                 Thread.sleep(250);
                 state = get("/provenance/" + id);
+            }
+            if (!state.path("provenance").path("finished").asBoolean()) {
+                System.err.println("provenance query " + body + " did not finish within 5 min; partial results: "
+                        + state.path("provenance").path("percentCompleted").asText() + " %");
             }
             List<JsonNode> events = new ArrayList<>();
             state.path("provenance").path("results").path("provenanceEvents").forEach(events::add);

@@ -2,19 +2,23 @@ package org.nifispectro.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -101,13 +105,29 @@ final class DeployedFlow {
         return b.toString();
     }
 
-    /** Regular files under a folder (recursively), sorted; empty when the folder does not exist. */
+    /**
+     * Regular files under a folder (recursively), sorted; empty when the folder does not exist. Safe while NiFi
+     * writes there: a file that vanishes during the walk (PutFile renaming its dot-temp file, FetchFile moving an
+     * input) is skipped, where Files.walk would throw NoSuchFileException.
+     */
     static List<Path> files(Path dir, Predicate<Path> filter) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(filter).sorted().toList();
+        List<Path> out = new ArrayList<>();
+        collect(dir, filter, out);
+        out.sort(null);
+        return out;
+    }
+
+    private static void collect(Path dir, Predicate<Path> filter, List<Path> out) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    collect(p, filter, out);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && filter.test(p)) {
+                    out.add(p);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException gone) {
+            // the folder does not exist (yet) or vanished meanwhile
         }
     }
 

@@ -30,13 +30,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <pre>
  * java -Dspectro.nifi.home=nifi-spectro-runtime/target/nifi-spectro-nifi -Dspectro.repo=. \
- *      [-Dsoak.pdfs=3000] [-Dsoak.cifs=2000] [-Dsoak.stacks=30] [-Dsoak.feed.seconds=360] [-Dsoak.drain.seconds=420]
+ *      [-Dsoak.pdfs=5000] [-Dsoak.cifs=5000] [-Dsoak.stacks=40] [-Dsoak.feed.seconds=360] [-Dsoak.drain.seconds=400]
  *      [-Dsoak.sample.seconds=5] [-Dsoak.heap=1g] [-Dsoak.keep=false] -cp ... org.nifispectro.runtime.SoakBenchmark
  * </pre>
  * bin/bench runs it as the "Soak" step. No ExtractEXAFS load of its own: no flow takes XDI files directly
  * (ExtractEXAFS reads the cluster spectra of the XANES flow, switched off for this soft X-ray L-edge stack).
  */
 public final class SoakBenchmark {
+
+    private static volatile boolean stopFeeding;
 
     private SoakBenchmark() {
     }
@@ -46,11 +48,11 @@ public final class SoakBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int pdfs = Integer.getInteger("soak.pdfs", 3000);
-        int cifs = Integer.getInteger("soak.cifs", 2000);
-        int stacks = Integer.getInteger("soak.stacks", 30);
+        int pdfs = Integer.getInteger("soak.pdfs", 5000);
+        int cifs = Integer.getInteger("soak.cifs", 5000);
+        int stacks = Integer.getInteger("soak.stacks", 40);
         int feedSeconds = Integer.getInteger("soak.feed.seconds", 360);
-        int drainSeconds = Integer.getInteger("soak.drain.seconds", 420);
+        int drainSeconds = Integer.getInteger("soak.drain.seconds", 400);
         int sampleSeconds = Integer.getInteger("soak.sample.seconds", 5);
         String heap = System.getProperty("soak.heap", "1g");
         boolean keep = Boolean.getBoolean("soak.keep");
@@ -100,7 +102,7 @@ public final class SoakBenchmark {
                     int c = 0;
                     int s = 0;
                     long start = System.nanoTime();
-                    for (int w = 1; w <= waves; w++) {
+                    for (int w = 1; w <= waves && !stopFeeding; w++) {
                         for (; p < (long) pdfs * w / waves; p++) {
                             Path src = grs.get(p % grs.size());
                             pdf.feed(src, String.format("w%03d_%05d_%s", w, p, src.getFileName()));
@@ -182,6 +184,7 @@ public final class SoakBenchmark {
             System.out.println();
             report(samplesTaken, maxDepth, maxPercent, fed, flows, result, feedEnd, drained);
         } finally {
+            stopFeeding = true;
             nifi.close();
             if (!keep) {
                 deleteTree(nifi.instance());
