@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Soak benchmark (issue 9), not a test: a real NiFi 2.3.0 with the XANES imaging, PDF identification and
  * structure catalog flows (their back-pressure thresholds as committed in flows/), fed in waves for a fixed
  * time with thousands of measured PDFs (.gr), thousands of CIFs and tens of STXM stacks (copies of the
- * samples/), then left to drain. Every few seconds it samples over REST the JVM heap (system-diagnostics),
+ * samples/), then a burst of the same dropped at once (what the flows can do flat out), then left to drain. Every few seconds it samples over REST the JVM heap (system-diagnostics),
  * the queue depth of every connection and the active threads, and counts the results in storage.
  * It prints throughput (inputs and stored files per second), heap over time (first third against last third
  * of the loaded period: growth would show there), the deepest queues, and whether every input ended in
@@ -30,7 +30,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * <pre>
  * java -Dspectro.nifi.home=nifi-spectro-runtime/target/nifi-spectro-nifi -Dspectro.repo=. \
- *      [-Dsoak.pdfs=5000] [-Dsoak.cifs=5000] [-Dsoak.stacks=40] [-Dsoak.feed.seconds=360] [-Dsoak.drain.seconds=400]
+ *      [-Dsoak.pdfs=4000] [-Dsoak.cifs=4000] [-Dsoak.stacks=30] [-Dsoak.feed.seconds=300] [-Dsoak.burst.pdfs=2000]
+ *      [-Dsoak.burst.cifs=2000] [-Dsoak.burst.stacks=10] [-Dsoak.drain.seconds=400]
  *      [-Dsoak.sample.seconds=5] [-Dsoak.heap=1g] [-Dsoak.keep=false] -cp ... org.nifispectro.runtime.SoakBenchmark
  * </pre>
  * bin/bench runs it as the "Soak" step. No ExtractEXAFS load of its own: no flow takes XDI files directly
@@ -39,6 +40,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class SoakBenchmark {
 
     private static volatile boolean stopFeeding;
+    private static volatile double burstAt = Double.NaN;
 
     private SoakBenchmark() {
     }
@@ -48,10 +50,13 @@ public final class SoakBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int pdfs = Integer.getInteger("soak.pdfs", 5000);
-        int cifs = Integer.getInteger("soak.cifs", 5000);
-        int stacks = Integer.getInteger("soak.stacks", 40);
-        int feedSeconds = Integer.getInteger("soak.feed.seconds", 360);
+        int pdfs = Integer.getInteger("soak.pdfs", 4000);
+        int cifs = Integer.getInteger("soak.cifs", 4000);
+        int stacks = Integer.getInteger("soak.stacks", 30);
+        int feedSeconds = Integer.getInteger("soak.feed.seconds", 300);
+        int burstPdfs = Integer.getInteger("soak.burst.pdfs", 2000);
+        int burstCifs = Integer.getInteger("soak.burst.cifs", 2000);
+        int burstStacks = Integer.getInteger("soak.burst.stacks", 10);
         int drainSeconds = Integer.getInteger("soak.drain.seconds", 400);
         int sampleSeconds = Integer.getInteger("soak.sample.seconds", 5);
         String heap = System.getProperty("soak.heap", "1g");
@@ -66,9 +71,10 @@ public final class SoakBenchmark {
 
         System.out.printf(Locale.ROOT, "Soak run %s: NiFi 2.3.0 (heap %s), flows xanes-imaging + pdf-identification + "
                 + "structure-catalog;%n  load fed in waves for %d s: %d PDFs (.gr: Ni, CdSe), %d CIFs (%d samples), %d STXM "
-                + "stacks (%.1f MB, 2 edge windows); then up to %d s to drain; sampled every %d s%n",
+                + "stacks (%.1f MB, 2 edge windows);%n  then a burst dropped at once: %d PDFs, %d CIFs, %d stacks; then up to %d s "
+                + "to drain; sampled every %d s%n",
                 Instant.now().toString().substring(0, 16).replace('T', ' ') + " UTC", heap, feedSeconds, pdfs, cifs,
-                cifSamples.size(), stacks, Files.size(stack) / 1e6, drainSeconds, sampleSeconds);
+                cifSamples.size(), stacks, Files.size(stack) / 1e6, burstPdfs, burstCifs, burstStacks, drainSeconds, sampleSeconds);
         System.out.println("  back-pressure thresholds in the flows (objects / size, min..max over connections): "
                 + thresholds());
 
@@ -121,13 +127,25 @@ public final class SoakBenchmark {
                             Thread.sleep(sleep);
                         }
                     }
+                    burstAt = (System.nanoTime() - start) / 1e9;
+                    for (int i = 0; i < burstPdfs && !stopFeeding; i++, p++) {
+                        Path src = grs.get(p % grs.size());
+                        pdf.feed(src, String.format("burst_%05d_%s", p, src.getFileName()));
+                    }
+                    for (int i = 0; i < burstCifs && !stopFeeding; i++, c++) {
+                        Path src = cifSamples.get(c % cifSamples.size());
+                        cif.feed(src, String.format("burst_%05d_%s", c, src.getFileName()));
+                    }
+                    for (int i = 0; i < burstStacks && !stopFeeding; i++, s++) {
+                        xanes.feed(stack, String.format("als_stxm_soak%03d_FeL23_od.h5", s));
+                    }
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException("feeding failed", e);
                 }
             }, "soak-feeder");
-            fed.put("xanes-imaging", (long) stacks);
-            fed.put("pdf-identification", (long) pdfs);
-            fed.put("structure-catalog", (long) cifs);
+            fed.put("xanes-imaging", (long) stacks + burstStacks);
+            fed.put("pdf-identification", (long) pdfs + burstPdfs);
+            fed.put("structure-catalog", (long) cifs + burstCifs);
 
             long t0 = System.nanoTime();
             feeder.start();
@@ -183,6 +201,8 @@ public final class SoakBenchmark {
             // ---- report
             System.out.println();
             report(samplesTaken, maxDepth, maxPercent, fed, flows, result, feedEnd, drained);
+            burstReport(samplesTaken, fed, flows, Map.of("xanes-imaging", burstStacks, "pdf-identification", burstPdfs,
+                    "structure-catalog", burstCifs));
         } finally {
             stopFeeding = true;
             nifi.close();
@@ -258,6 +278,42 @@ public final class SoakBenchmark {
             long partial = DeployedFlow.files(f.storage, p -> p.getFileName().toString().startsWith(".")).size();
             System.out.printf(Locale.ROOT, "%-20s fed %5d = results %5d + quarantined %3d + still in incoming %3d + in flight %d; dot-temp files in storage %d%n",
                     f.key, fed.get(f.key), done, quarantined, left, fed.get(f.key) - done - quarantined - left, partial);
+        }
+    }
+
+    /**
+     * Capacity: how fast the burst (dropped at once after the waves) was worked off, per flow, from the sample before
+     * the burst to the first sample where all of that flow's inputs had their result. All three flows compete for
+     * the same 2 cores (and this machine's other load), so these are rates under load, not one processor alone.
+     */
+    private static void burstReport(List<Sample> s, Map<String, Long> fed, List<DeployedFlow> flows, Map<String, Integer> burst) {
+        if (Double.isNaN(burstAt)) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "== Burst at t=%.0f s (everything still queued is worked off at full speed)%n", burstAt);
+        Sample before = s.get(0);
+        for (Sample x : s) {
+            if (x.t() <= burstAt) {
+                before = x;
+            }
+        }
+        for (DeployedFlow f : flows) {
+            long target = fed.get(f.key);
+            Sample complete = null;
+            for (Sample x : s) {
+                if (x.t() > burstAt && x.done().get(f.key) >= target) {
+                    complete = x;
+                    break;
+                }
+            }
+            long work = target - before.done().get(f.key);
+            if (complete == null) {
+                System.out.printf(Locale.ROOT, "%-20s burst %5d: not all done by the end of the run%n", f.key, burst.get(f.key));
+            } else {
+                double secs = complete.t() - before.t();
+                System.out.printf(Locale.ROOT, "%-20s burst %5d (+%d still open before it): all done %.0f s later, %6.2f inputs/s%n",
+                        f.key, burst.get(f.key), work - burst.get(f.key), secs, work / secs);
+            }
         }
     }
 
