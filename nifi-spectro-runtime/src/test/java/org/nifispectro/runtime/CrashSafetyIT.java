@@ -48,9 +48,23 @@ import org.nifispectro.pdf.io.GrReader;
  * finally block does not run on SIGKILL) are gone: {@code TempFiles} sweeps the folders of dead JVMs.</li>
  * </ul>
  * What happens to duplicates (results written again after the restart, identical or not; inputs listed
- * twice) is measured from provenance and from the hashes of storage just before each kill, and printed as
- * lines starting with {@code CRASH} (failsafe's output file), not asserted: a result written twice is
- * acceptable when the copies are identical, and the printout says whether they were.
+ * twice) is measured from provenance and from the hashes and modification times of storage just before each
+ * kill, and printed as lines starting with {@code CRASH} (failsafe's output), not asserted: a result written
+ * twice is acceptable when the copies are identical, and the printout says whether they were.
+ *
+ * <p>Measured (six runs of 2 kills each, 261-391 inputs, 2026-11-21, loaded 2-core machine): every input in
+ * storage or quarantine (the broken ones, byte for byte), all stored files and error reports readable, no
+ * dot-temp file, queues empty, no input listed twice, no raw input left in incoming. No file present in storage
+ * at a kill was ever written again or changed (hash and modification time). In one run provenance showed two
+ * SEND events for one stored file (a stack's _snr.h5 finished around the first kill); the event ids, FlowFile
+ * and content claim of such events are printed now, to tell the same FlowFile written twice (its PutFile session
+ * redone after the kill: identical bytes, "replace") from one event found twice. NiFi redoes an uncommitted
+ * session from its input, and an output reaches PutFile only after its producing session committed, so a
+ * re-processed output never overwrites an earlier stored one. Found and fixed: the spooled stacks and outputs of
+ * the tasks running at a kill stayed in the temp folder for good (now swept at the next start, see TempFiles).
+ * Found, not ours to fix: after the recovery, NiFi 2.3.0's provenance search misses most events from before the
+ * kill (1 of 391 CREATE events, 192-304 of 642 SEND events, unchanged for 4 min); after one clean restart all
+ * are found again (391 and 642).
  */
 class CrashSafetyIT {
 
@@ -334,12 +348,13 @@ class CrashSafetyIT {
     private static void reportDuplicates(NiFiInstance nifi, List<DeployedFlow> flows, List<Map<Path, String>> beforeKill,
                                          List<Map<Path, FileTime>> timesBeforeKill, int inputs)
             throws IOException, InterruptedException {
-        // right after a crash recovery the provenance search finds only part of the events from before the kill
-        // (the indexes of the killed JVM are rebuilt in the background); poll until every listed input is found
+        // after a crash recovery NiFi 2.3.0's provenance search misses most events from before the kill (their Lucene
+        // index is rebuilt as "defunct" but, measured here, stays unsearchable for minutes); printed, then compared
+        // with the search after one clean restart (below)
         List<JsonNode> sendEvents = List.of();
         List<JsonNode> createEvents = List.of();
         long t0 = System.nanoTime();
-        for (int attempt = 0; attempt < 24; attempt++) {
+        for (int attempt = 0; attempt < 3; attempt++) {
             sendEvents = nifi.rest().provenance("EventType", "SEND", 20000);
             createEvents = nifi.rest().provenance("EventType", "CREATE", 20000);
             log("provenance search %d s after quiet: %d CREATE events (inputs fed: %d), %d SEND events",
@@ -350,13 +365,39 @@ class CrashSafetyIT {
             Thread.sleep(10_000);
         }
         Map<String, Integer> sends = new HashMap<>();
-        for (JsonNode e : sendEvents) {
+        for (JsonNode e : distinctEvents(sendEvents)) {
             sends.merge(e.path("transitUri").asText(), 1, Integer::sum);
         }
         Map<String, Integer> creates = new HashMap<>();
-        for (JsonNode e : createEvents) {
+        for (JsonNode e : distinctEvents(createEvents)) {
             creates.merge(e.path("componentName").asText() + ":" + attribute(e, "filename"), 1, Integer::sum);
         }
+        // the same search after one clean stop and start
+        nifi.close();
+        nifi.restart();
+        int createsAfterRestart = 0;
+        int sendsAfterRestart = 0;
+        for (int attempt = 0; attempt < 6 && createsAfterRestart < inputs; attempt++) {
+            Thread.sleep(10_000);
+            createsAfterRestart = nifi.rest().provenance("EventType", "CREATE", 20000).size();
+            sendsAfterRestart = nifi.rest().provenance("EventType", "SEND", 20000).size();
+        }
+        log("provenance search after one clean restart: %d CREATE events (inputs fed: %d), %d SEND events",
+                createsAfterRestart, inputs, sendsAfterRestart);
+        if (createsAfterRestart > createEvents.size()) {
+            sendEvents = nifi.rest().provenance("EventType", "SEND", 20000);
+            createEvents = nifi.rest().provenance("EventType", "CREATE", 20000);
+            sends.clear();
+            creates.clear();
+            for (JsonNode e : distinctEvents(sendEvents)) {
+                sends.merge(e.path("transitUri").asText(), 1, Integer::sum);
+            }
+            for (JsonNode e : distinctEvents(createEvents)) {
+                creates.merge(e.path("componentName").asText() + ":" + attribute(e, "filename"), 1, Integer::sum);
+            }
+        }
+        log("provenance results: %d SEND (%d distinct event ids), %d CREATE (%d distinct)", sendEvents.size(),
+                distinctEvents(sendEvents).size(), createEvents.size(), distinctEvents(createEvents).size());
         long writtenTwice = sends.values().stream().filter(c -> c > 1).count();
         long listedTwice = creates.values().stream().filter(c -> c > 1).count();
         log("provenance: %d SEND events to %d paths, %d paths written more than once; %d CREATE events, %d files listed more than once",
@@ -367,6 +408,17 @@ class CrashSafetyIT {
                 log("  written %dx: %s", c, uri);
             }
         });
+        // the same FlowFile with the same content claim written twice = identical bytes (its session redone after the
+        // kill); different FlowFiles = the input processed again
+        for (JsonNode e : sendEvents) {
+            if (sends.getOrDefault(e.path("transitUri").asText(), 0) > 1) {
+                log("    SEND event %s at %s by %s: FlowFile %s, content claim %s/%s/%s offset %s, %s bytes", e.path("eventId").asText(),
+                        e.path("eventTime").asText(), e.path("componentName").asText(), e.path("flowFileUuid").asText(),
+                        e.path("outputContentClaimContainer").asText(), e.path("outputContentClaimSection").asText(),
+                        e.path("outputContentClaimIdentifier").asText(), e.path("outputContentClaimOffset").asText(),
+                        e.path("outputContentClaimFileSizeBytes").asText());
+            }
+        }
         creates.forEach((name, c) -> {
             if (c > 1) {
                 log("  listed %dx: %s", c, name);
@@ -399,6 +451,13 @@ class CrashSafetyIT {
                     + "%d were replaced by different content %s, %d are gone %s", i + 1, beforeKill.get(i).size(), same,
                     rewrittenSame.size(), rewrittenSame, changed.size(), changed, gone.size(), gone);
         }
+    }
+
+    /** Events by id, once each (a rebuilt provenance index could return one event twice). */
+    private static List<JsonNode> distinctEvents(List<JsonNode> events) {
+        Map<Long, JsonNode> byId = new TreeMap<>();
+        events.forEach(e -> byId.putIfAbsent(e.path("eventId").asLong(), e));
+        return new ArrayList<>(byId.values());
     }
 
     private static String attribute(JsonNode event, String name) {
