@@ -100,9 +100,14 @@ public final class NiFiRest {
      * Relationship), oldest first.
      */
     public List<JsonNode> provenance(String term, String value) throws IOException, InterruptedException {
+        return provenance(term, value, 1000);
+    }
+
+    /** As {@link #provenance(String, String)}, returning at most {@code maxResults} events. */
+    public List<JsonNode> provenance(String term, String value, int maxResults) throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode request = body.putObject("provenance").putObject("request");
-        request.put("maxResults", 1000);
+        request.put("maxResults", maxResults);
         request.putObject("searchTerms").putObject(term).put("value", value).put("inverse", false);
         return provenanceQuery(body);
     }
@@ -112,9 +117,14 @@ public final class NiFiRest {
         String id = submitted.path("provenance").path("id").asText();
         try {
             JsonNode state = submitted;
-            for (int i = 0; i < 120 && !state.path("provenance").path("finished").asBoolean(); i++) {
+            // up to 5 min: a query over a just-rebuilt index (after a crash) on a loaded machine can take a while
+            for (int i = 0; i < 1200 && !state.path("provenance").path("finished").asBoolean(); i++) {
                 Thread.sleep(250);
                 state = get("/provenance/" + id);
+            }
+            if (!state.path("provenance").path("finished").asBoolean()) {
+                System.err.println("provenance query " + body + " did not finish within 5 min; partial results: "
+                        + state.path("provenance").path("percentCompleted").asText() + " %");
             }
             List<JsonNode> events = new ArrayList<>();
             state.path("provenance").path("results").path("provenanceEvents").forEach(events::add);
@@ -141,6 +151,20 @@ public final class NiFiRest {
         } finally {
             delete("/provenance/lineage/" + id);
         }
+    }
+
+    /**
+     * The status of a process group and everything in it ({@code GET /flow/process-groups/{id}/status}): the
+     * {@code aggregateSnapshot} holds flowFilesQueued, activeThreadCount, flowFilesIn/Out and, per connection,
+     * connectionStatusSnapshots (queuedCount, queuedSize).
+     */
+    public JsonNode groupStatus(String groupId) throws IOException, InterruptedException {
+        return get("/flow/process-groups/" + groupId + "/status?recursive=true").path("processGroupStatus");
+    }
+
+    /** JVM heap, threads and repository usage of the node ({@code GET /system-diagnostics}). */
+    public JsonNode systemDiagnostics() throws IOException, InterruptedException {
+        return get("/system-diagnostics").path("systemDiagnostics").path("aggregateSnapshot");
     }
 
     public static ObjectMapper json() {

@@ -41,12 +41,17 @@ public final class NiFiInstance implements AutoCloseable {
 
     /** Starts a fresh instance in a new folder under target/ and waits until its REST API answers. */
     public static NiFiInstance start(String name) throws IOException, InterruptedException {
+        return start(name, "1g");
+    }
+
+    /** As {@link #start(String)} with this maximum heap (e.g. "1g", "2g"). */
+    public static NiFiInstance start(String name, String heap) throws IOException, InterruptedException {
         Path home = assemblyHome();
         Path instance = home.getParent().resolve("it-instances").resolve(name + "-" + System.currentTimeMillis());
         Files.createDirectories(instance);
         int port = freePort();
         NiFiInstance nifi = new NiFiInstance(home, instance, port);
-        nifi.script("start", "--port", Integer.toString(port), "--heap", "1g");
+        nifi.script("start", "--port", Integer.toString(port), "--heap", heap);
         nifi.script("wait", "300");
         return nifi;
     }
@@ -61,6 +66,12 @@ public final class NiFiInstance implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The process id of the running NiFi (from the instance's nifi.pid), or -1 when it is not running. */
+    public long pid() throws IOException {
+        Path pidFile = instance.resolve("nifi.pid");
+        return Files.exists(pidFile) ? Long.parseLong(Files.readString(pidFile).trim()) : -1;
     }
 
     /** SIGKILL, as a crash would. */
