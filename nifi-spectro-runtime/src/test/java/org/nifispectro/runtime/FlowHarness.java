@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -98,13 +97,9 @@ final class FlowHarness {
         Files.move(tmp, incoming.resolve(name));
     }
 
+    /** Matching regular files under dir, sorted; safe while PutFile renames its dot-temp files meanwhile. */
     static List<Path> files(Path dir, Predicate<Path> filter) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(filter).sorted().toList();
-        }
+        return DeployedFlow.files(dir, filter);
     }
 
     /** Waits until the folder holds at least {@code count} matching files; returns them. */
