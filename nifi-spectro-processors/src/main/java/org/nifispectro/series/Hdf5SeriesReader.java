@@ -25,6 +25,15 @@ public final class Hdf5SeriesReader {
         if (dataPath == null || dataPath.isBlank()) {
             throw new SeriesException("an HDF5 series needs the path of its 2-D dataset (HDF5 Dataset Path)", source);
         }
+        String problem;
+        try {
+            problem = org.nifispectro.io.stack.Hdf5Superblock.problem(file, java.nio.file.Files.size(file));
+        } catch (java.io.IOException e) {
+            problem = "cannot read the file: " + e.getMessage();
+        }
+        if (problem != null) {
+            throw new SeriesException(problem, source);
+        }
         try (HdfFile hdf = new HdfFile(file)) {
             Dataset data = dataset(hdf, dataPath, source);
             int[] dims = data.getDimensions();

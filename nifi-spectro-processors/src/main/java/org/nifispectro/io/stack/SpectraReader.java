@@ -104,6 +104,10 @@ public final class SpectraReader {
             if (!isHdf5(file)) {
                 throw new StackFormatException(Problem.NOT_HDF5, name, null, -1, "no HDF5 signature at the start of the file");
             }
+            String truncated = Hdf5Superblock.problem(file, size);
+            if (truncated != null) {
+                throw new StackFormatException(Problem.CORRUPT, name, null, -1, truncated);
+            }
         } catch (IOException e) {
             throw new StackFormatException(Problem.IO, name, null, -1, "cannot read file: " + e.getMessage(), e);
         }

@@ -95,7 +95,6 @@ import java.util.Map;
  */
 public final class StackReader implements AutoCloseable {
 
-    private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final int MAX_SCAN_NODES = 5000;
 
@@ -472,25 +471,18 @@ public final class StackReader implements AutoCloseable {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
     }
 
+    /** A signature at 0, 512, 1024, ... and at least as many bytes as the superblock says ({@link Hdf5Superblock}). */
     private static void checkSignature(Path file, String name, long size) throws StackFormatException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer b = ByteBuffer.allocate(8);
-            for (long off = 0; off + 8 <= size; off = off == 0 ? 512 : off * 2) {
-                b.clear();
-                while (b.hasRemaining()) {
-                    if (ch.read(b, off + b.position()) < 0) {
-                        break;
-                    }
-                }
-                if (!b.hasRemaining() && Arrays.equals(b.array(), HDF5_SIGNATURE)) {
-                    return;
-                }
-            }
+        String problem;
+        try {
+            problem = Hdf5Superblock.problem(file, size);
         } catch (IOException e) {
             throw new StackFormatException(Problem.IO, name, null, -1, "cannot read file: " + e.getMessage(), e);
         }
-        throw new StackFormatException(Problem.NOT_HDF5, name, null, -1,
-                "not an HDF5 file: no HDF5 signature at byte 0, 512, 1024, ... (" + size + " bytes)");
+        if (problem != null) {
+            throw new StackFormatException(problem.startsWith("not an HDF5") ? Problem.NOT_HDF5 : Problem.CORRUPT, name, null,
+                    -1, problem);
+        }
     }
 
     /** Detection and validation, separated from the open reader. */
