@@ -27,7 +27,6 @@ import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
-import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -229,7 +228,8 @@ public class DBSCANCluster extends AbstractProcessor {
             .build();
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
-            .description("Heap one FlowFile may use; an input that needs more goes to failure with 'needs X, budget Y'")
+            .description("Heap one FlowFile may use; an input that needs more goes to failure with 'needs X, budget Y'"
+                    + " At most half the JVM's maximum heap is used, whatever is set here.")
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
@@ -300,7 +300,7 @@ public class DBSCANCluster extends AbstractProcessor {
                 isAutoEps(eps) ? Double.NaN : Double.parseDouble(eps.trim()),
                 context.getProperty(MIN_PTS).asInteger(),
                 context.getProperty(FIT_PIXELS).asInteger(),
-                context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
+                Parameters.memoryBudget(context, MEMORY_BUDGET),
                 context.getProperty(WORKER_THREADS).asInteger(),
                 epsRule.rule(),
                 epsRule == EpsEstimateRule.NOISE_PERCENT ? context.getProperty(NOISE_PERCENT).asDouble() : 1.0,

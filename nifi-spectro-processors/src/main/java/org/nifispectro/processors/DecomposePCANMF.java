@@ -223,7 +223,8 @@ public class DecomposePCANMF extends AbstractProcessor {
             .defaultValue("256 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
     static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder().name("Memory Budget")
             .description("A series needing more heap (8 bytes per value, times 4 for the copies PCA and NMF make) is "
-                    + "refused with the figures instead of running NiFi out of memory").required(true)
+                    + "refused with the figures instead of running NiFi out of memory."
+                    + " At most half the JVM's maximum heap is used, whatever is set here.").required(true)
             .defaultValue("512 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(INPUT_FORMAT, MEMBER_ORDER, DATASET_PATH,
@@ -307,7 +308,7 @@ public class DecomposePCANMF extends AbstractProcessor {
         limits = new ArchiveLimits(context.getProperty(MAX_ENTRIES).asInteger(),
                 context.getProperty(MAX_ENTRY_SIZE).asDataSize(DataUnit.B).longValue(),
                 context.getProperty(MAX_EXPANDED).asDataSize(DataUnit.B).longValue());
-        maxValues = Math.max(1, context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue() / 32);
+        maxValues = Math.max(1, Parameters.memoryBudget(context, MEMORY_BUDGET) / 32);
     }
 
     private static String enumName(org.apache.nifi.components.DescribedValue[] values, String value) {

@@ -29,7 +29,6 @@ import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
-import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -265,7 +264,8 @@ public class NormalizeSpectra extends AbstractProcessor {
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
             .description("Heap one FlowFile may use: sets the slab height; a stack whose smallest slab does not fit goes to"
-                    + " failure with 'needs X, budget Y'. The stack itself never has to fit.")
+                    + " failure with 'needs X, budget Y'. The stack itself never has to fit."
+                    + " At most half the JVM's maximum heap is used, whatever is set here.")
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
@@ -367,7 +367,7 @@ public class NormalizeSpectra extends AbstractProcessor {
                 windows,
                 params,
                 nan(context, E0_SEARCH),
-                context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
+                Parameters.memoryBudget(context, MEMORY_BUDGET),
                 context.getProperty(NON_FINITE_LIMIT).asDouble() / 100.0,
                 context.getProperty(WORKER_THREADS).asInteger(),
                 method,

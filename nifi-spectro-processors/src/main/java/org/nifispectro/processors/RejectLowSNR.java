@@ -23,7 +23,6 @@ import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
-import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -118,7 +117,8 @@ public class RejectLowSNR extends AbstractProcessor {
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
             .description("Heap one FlowFile may use: sets the slab height used to copy the stacks; an input whose maps and"
-                    + " smallest slab do not fit goes to failure with 'needs X, budget Y'.")
+                    + " smallest slab do not fit goes to failure with 'needs X, budget Y'."
+                    + " At most half the JVM's maximum heap is used, whatever is set here.")
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
@@ -147,7 +147,7 @@ public class RejectLowSNR extends AbstractProcessor {
         config = new RejectJob.Config(
                 context.getProperty(MIN_SNR).asDouble(),
                 context.getProperty(WINDOW_RULE).asAllowableValue(SnrWindowRule.class).rule(),
-                context.getProperty(MEMORY_BUDGET).asDataSize(DataUnit.B).longValue(),
+                Parameters.memoryBudget(context, MEMORY_BUDGET),
                 context.getProperty(SIGNAL).asAllowableValue(SnrSignal.class).signal());
     }
 

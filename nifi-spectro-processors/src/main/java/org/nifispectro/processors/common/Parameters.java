@@ -37,6 +37,16 @@ public final class Parameters {
         return values;
     }
 
+    /**
+     * The Memory Budget property in bytes, capped at half the JVM's maximum heap: the 1 GB default must not
+     * let one FlowFile take a whole 1 GB NiFi heap (NiFi's default), where the refusal "needs X, budget Y"
+     * would come too late.
+     */
+    public static long memoryBudget(ProcessContext context, PropertyDescriptor budget) {
+        long configured = context.getProperty(budget).asDataSize(org.apache.nifi.processor.DataUnit.B).longValue();
+        return Math.min(configured, Math.max(1, Runtime.getRuntime().maxMemory() / 2));
+    }
+
     /** Provenance details: the parameters and the duration, short enough for the provenance UI. */
     public static String provenanceDetails(Map<String, String> parameters, long millis) {
         String p = parameters.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
