@@ -478,13 +478,25 @@ public class DBSCANCluster extends AbstractProcessor {
             panels[i] = map;
             LinePlot plot = LinePlot.create(w.label() + " mean normalized spectra")
                     .xLabel("energy", "eV").yLabel("normalized absorption", null);
+            // the y axis follows the clusters: the outlier group's mean can be dominated by a few pixels with a
+            // near-zero edge step (normalized values of +-100), which would flatten every cluster to a line
+            double[] clusterRange = range(w, false);
+            double[] outlierRange = range(w, true);
+            boolean clip = clusterRange != null && outlierRange != null
+                    && (outlierRange[0] < clusterRange[0] - 2 * (clusterRange[1] - clusterRange[0])
+                    || outlierRange[1] > clusterRange[1] + 2 * (clusterRange[1] - clusterRange[0]));
+            if (clip) {
+                double pad = 0.5 * (clusterRange[1] - clusterRange[0]);
+                plot.yRange(clusterRange[0] - pad, clusterRange[1] + pad);
+            }
             for (int s = 0; s < w.spectrumIds().length; s++) {
                 int id = w.spectrumIds()[s];
                 double[] y = new double[w.energies().length];
                 for (int e = 0; e < y.length; e++) {
                     y[e] = w.meanSpectra()[s][e];
                 }
-                String name = (id == ClusterJob.OUTLIER ? "outliers" : "cluster " + id) + " (" + w.pixelCounts()[s] + " px)";
+                String name = (id == ClusterJob.OUTLIER ? "outliers" : "cluster " + id) + " (" + w.pixelCounts()[s] + " px"
+                        + (id == ClusterJob.OUTLIER && clip ? ", off scale" : "") + ")";
                 plot.add(name, w.energies(), y, LinePlot.Mode.LINE, map.colorOf(id));
             }
             panels[k + i] = plot;
@@ -493,6 +505,23 @@ public class DBSCANCluster extends AbstractProcessor {
                 + (r.agreement() == null ? "" : String.format(Locale.ROOT, ", %s vs %s adjusted Rand index %.3f",
                 r.agreement().first(), r.agreement().second(), r.agreement().ari()));
         return Figure.of(2, k, panels).title(title);
+    }
+
+    /** [min, max] of the finite mean-spectrum values of the outlier group or of the clusters; null if none. */
+    private static double[] range(ClusterJob.WindowResult w, boolean outliers) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < w.spectrumIds().length; s++) {
+            if ((w.spectrumIds()[s] == ClusterJob.OUTLIER) != outliers) {
+                continue;
+            }
+            for (double v : w.meanSpectra()[s]) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        return hi > lo ? new double[] {lo, hi} : null;
     }
 
     private static double[] parseRange(String text) {
