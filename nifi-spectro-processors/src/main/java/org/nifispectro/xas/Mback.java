@@ -70,6 +70,77 @@ public final class Mback {
     }
 
     /**
+     * The fit regions of Larch's mback: pre1/pre2/norm1/norm2 resolved against the energy range (defaults,
+     * negative norm2 from the end, clamped, swapped into order), the points fitted (theta) and their weights
+     * (each region weighted by sqrt of its number of points, so 1/weight in the fit).
+     */
+    record Regions(double pre1, double pre2, double norm1, double norm2, boolean[] theta, double[] weight,
+                   double escale) {
+
+        static Regions of(double[] e, double e0, Params p) {
+            int n = e.length;
+            double emin = e[0];
+            double emax = e[n - 1];
+            double pre1 = Double.isNaN(p.pre1()) ? emin - e0 : p.pre1();
+            double pre2 = p.pre2();
+            double norm1 = p.norm1();
+            double norm2 = Double.isNaN(p.norm2()) ? emax - e0 : p.norm2();
+            if (norm2 < 0) {
+                norm2 = emax - e0 - norm2;
+            }
+            pre1 = Math.max(pre1, emin - e0);
+            norm2 = Math.min(norm2, emax - e0);
+            if (pre1 > pre2) {
+                double t = pre1;
+                pre1 = pre2;
+                pre2 = t;
+            }
+            if (norm1 > norm2) {
+                double t = norm1;
+                norm1 = norm2;
+                norm2 = t;
+            }
+            int p1 = XasMath.indexOf(e, pre1 + e0);
+            int p2 = XasMath.indexNearest(e, pre2 + e0);
+            int n1 = XasMath.indexNearest(e, norm1 + e0);
+            int n2 = XasMath.indexOf(e, norm2 + e0);
+            if (p2 - p1 < 2) {
+                p2 = Math.min(n, p1 + 2);
+            }
+            boolean[] theta = new boolean[n];
+            double[] weight = new double[n];
+            java.util.Arrays.fill(weight, 1.0);
+            int pe = Math.min(n - 1, p2);
+            int ne = Math.min(n - 1, n2);
+            for (int i = p1; i <= pe; i++) {
+                theta[i] = true;
+                weight[i] = Math.sqrt(pe - p1 + 1);
+            }
+            for (int i = n1; i <= ne; i++) {
+                theta[i] = true;
+                weight[i] = Math.sqrt(ne - n1 + 1);
+            }
+            return new Regions(pre1, pre2, norm1, norm2, theta, weight,
+                    Math.max(Math.abs(emin - e0), Math.abs(emax - e0)));
+        }
+
+        /** Number of fitted points; refuses fewer than {@code npar}. */
+        int fitted(int npar) {
+            int nfit = 0;
+            for (boolean b : theta) {
+                if (b) {
+                    nfit++;
+                }
+            }
+            if (nfit < npar) {
+                throw new IllegalArgumentException("MBACK: the pre-edge and post-edge regions hold " + nfit
+                        + " energies, " + npar + " parameters need more");
+            }
+            return nfit;
+        }
+    }
+
+    /**
      * @param scale     s, the factor applied to mu
      * @param coefs     c0..c_order of the background in powers of (E - e0)
      * @param f2        tabulated f2 at the data energies
@@ -89,61 +160,15 @@ public final class Mback {
         }
         int ie0 = XasMath.indexNearest(energy, e0);
         e0 = energy[ie0];
-        double emin = energy[0];
-        double emax = energy[n - 1];
-        double pre1 = Double.isNaN(p.pre1()) ? emin - e0 : p.pre1();
-        double pre2 = p.pre2();
-        double norm1 = p.norm1();
-        double norm2 = Double.isNaN(p.norm2()) ? emax - e0 : p.norm2();
-        if (norm2 < 0) {
-            norm2 = emax - e0 - norm2;
-        }
-        pre1 = Math.max(pre1, emin - e0);
-        norm2 = Math.min(norm2, emax - e0);
-        if (pre1 > pre2) {
-            double t = pre1;
-            pre1 = pre2;
-            pre2 = t;
-        }
-        if (norm1 > norm2) {
-            double t = norm1;
-            norm1 = norm2;
-            norm2 = t;
-        }
-        int p1 = XasMath.indexOf(energy, pre1 + e0);
-        int p2 = XasMath.indexNearest(energy, pre2 + e0);
-        int n1 = XasMath.indexNearest(energy, norm1 + e0);
-        int n2 = XasMath.indexOf(energy, norm2 + e0);
-        if (p2 - p1 < 2) {
-            p2 = Math.min(n, p1 + 2);
-        }
-        boolean[] theta = new boolean[n];
-        double[] weight = new double[n];
-        java.util.Arrays.fill(weight, 1.0);
-        int pe = Math.min(n - 1, p2);
-        int ne = Math.min(n - 1, n2);
-        for (int i = p1; i <= pe; i++) {
-            theta[i] = true;
-            weight[i] = Math.sqrt(pe - p1 + 1);
-        }
-        for (int i = n1; i <= ne; i++) {
-            theta[i] = true;
-            weight[i] = Math.sqrt(ne - n1 + 1);
-        }
+        Regions reg = Regions.of(energy, e0, p);
+        double pre1 = reg.pre1(), pre2 = reg.pre2(), norm1 = reg.norm1(), norm2 = reg.norm2();
+        boolean[] theta = reg.theta();
+        double[] weight = reg.weight();
         double[] f2 = ChantlerF2.f2(p.element(), energy);
         int order = p.order();
-        int nfit = 0;
-        for (boolean b : theta) {
-            if (b) {
-                nfit++;
-            }
-        }
         int npar = order + 2;
-        if (nfit < npar) {
-            throw new IllegalArgumentException("MBACK: the pre-edge and post-edge regions hold " + nfit
-                    + " points, " + npar + " parameters need more");
-        }
-        double escale = Math.max(Math.abs(emin - e0), Math.abs(emax - e0));
+        int nfit = reg.fitted(npar);
+        double escale = reg.escale();
         double[][] a = new double[nfit][npar];
         double[] b = new double[nfit];
         int row = 0;

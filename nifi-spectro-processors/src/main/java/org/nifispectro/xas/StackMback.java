@@ -61,58 +61,12 @@ public final class StackMback {
         this.order = p.order();
         this.npar = order + 2;
         // ranges exactly as Mback / Larch mback
-        double emin = e[0];
-        double emax = e[n - 1];
-        double pre1 = Double.isNaN(p.pre1()) ? emin - e0 : p.pre1();
-        double pre2 = p.pre2();
-        double norm1 = p.norm1();
-        double norm2 = Double.isNaN(p.norm2()) ? emax - e0 : p.norm2();
-        if (norm2 < 0) {
-            norm2 = emax - e0 - norm2;
-        }
-        pre1 = Math.max(pre1, emin - e0);
-        norm2 = Math.min(norm2, emax - e0);
-        if (pre1 > pre2) {
-            double t = pre1;
-            pre1 = pre2;
-            pre2 = t;
-        }
-        if (norm1 > norm2) {
-            double t = norm1;
-            norm1 = norm2;
-            norm2 = t;
-        }
-        int p1 = XasMath.indexOf(e, pre1 + e0);
-        int p2 = XasMath.indexNearest(e, pre2 + e0);
-        int n1 = XasMath.indexNearest(e, norm1 + e0);
-        int n2 = XasMath.indexOf(e, norm2 + e0);
-        if (p2 - p1 < 2) {
-            p2 = Math.min(n, p1 + 2);
-        }
-        double[] weight = new double[n];
-        boolean[] theta = new boolean[n];
-        Arrays.fill(weight, 1.0);
-        int pe = Math.min(n - 1, p2);
-        int ne = Math.min(n - 1, n2);
-        for (int i = p1; i <= pe; i++) {
-            theta[i] = true;
-            weight[i] = Math.sqrt(pe - p1 + 1);
-        }
-        for (int i = n1; i <= ne; i++) {
-            theta[i] = true;
-            weight[i] = Math.sqrt(ne - n1 + 1);
-        }
-        int nfit = 0;
-        for (boolean b : theta) {
-            if (b) {
-                nfit++;
-            }
-        }
-        if (nfit < npar) {
-            throw new IllegalArgumentException("MBACK: the pre-edge and post-edge regions hold " + nfit + " energies, "
-                    + npar + " parameters need more");
-        }
-        double escale = Math.max(Math.abs(emin - e0), Math.abs(emax - e0));
+        Mback.Regions reg = Mback.Regions.of(e, e0, p);
+        double pre1 = reg.pre1(), pre2 = reg.pre2(), norm1 = reg.norm1(), norm2 = reg.norm2();
+        boolean[] theta = reg.theta();
+        double[] weight = reg.weight();
+        int nfit = reg.fitted(npar);
+        double escale = reg.escale();
         double[] f2 = ChantlerF2.f2(p.element(), e);
         fitIdx = new int[nfit];
         fitU = new double[nfit];
