@@ -945,7 +945,7 @@ public final class ClusterJob {
                         + " is not a valid label", "file " + name + ", group " + entryPath, e);
             }
             String path = NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(l));
-            Node n = node(hdf, path);
+            Node n = NormalizedStackLayout.node(hdf, path);
             if (!(n instanceof Dataset d) || d.getDimensions().length != 3) {
                 throw PipelineException.input("normalized stack of window " + l + " is missing or not 3-D", "file " + name
                         + ", dataset " + path);
@@ -953,7 +953,7 @@ public final class ClusterJob {
         }
         Input in = new Input();
         in.labels = List.copyOf(chosen);
-        Dataset first = (Dataset) node(hdf, NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(chosen.get(0))));
+        Dataset first = (Dataset) NormalizedStackLayout.node(hdf, NormalizedStackLayout.dataPath(NormalizedStackLayout.norm(chosen.get(0))));
         int[] dims = first.getDimensions();
         in.ny = dims[1];
         in.nx = dims[2];
@@ -962,7 +962,7 @@ public final class ClusterJob {
                     "file " + name + ", dataset " + first.getPath());
         }
         String maskPath = NormalizedStackLayout.dataPath(NormalizedStackLayout.MASK);
-        Node mn = node(hdf, maskPath);
+        Node mn = NormalizedStackLayout.node(hdf, maskPath);
         if (mn != null) {
             if (!(mn instanceof Dataset md)) {
                 throw PipelineException.input("mask is not a dataset", "file " + name + ", dataset " + maskPath);
@@ -1006,29 +1006,9 @@ public final class ClusterJob {
             }
             in.mask = mask;
         }
-        for (Map.Entry<String, Attribute> a : g.getAttributes().entrySet()) {
-            String key = a.getKey();
-            if (key.equals("NX_class") || key.equals("default") || key.equals(NormalizedStackLayout.ATTR_WINDOWS)) {
-                continue;
-            }
-            Object v = a.getValue().getData();
-            if (v != null) {
-                in.entryAttributes.put(key, v);
-            }
-        }
+        in.entryAttributes.putAll(NormalizedStackLayout.entryAttributes(g, java.util.Set.of(NormalizedStackLayout.ATTR_WINDOWS)));
         in.history = ProcessStep.readAll(hdf);
         return in;
-    }
-
-    /** Never jHDF's getByPath: it follows external links into other files; those are refused here. */
-    private static Node node(HdfFile hdf, String path) throws PipelineException {
-        try {
-            return org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, path);
-        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
-            throw PipelineException.input(e.getMessage(), "dataset " + path);
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static String fmt(double v) {

@@ -106,6 +106,36 @@ public final class NormalizedStackLayout {
         }
     }
 
+    /** A node by path, never jHDF's getByPath (it follows external links into other files; those are bad input). */
+    static io.jhdf.api.Node node(io.jhdf.HdfFile hdf, String path) throws PipelineException {
+        try {
+            return org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, path);
+        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
+            throw PipelineException.input(e.getMessage(), "dataset " + path);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The attributes of an input's entry group that a chain output carries on (the group's own NX_class and
+     * default, and the {@code skip} keys the step rewrites, left out), in file order.
+     */
+    static java.util.Map<String, Object> entryAttributes(io.jhdf.api.Group g, java.util.Set<String> skip) {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, io.jhdf.api.Attribute> a : g.getAttributes().entrySet()) {
+            String key = a.getKey();
+            if (key.equals("NX_class") || key.equals("default") || skip.contains(key)) {
+                continue;
+            }
+            Object v = a.getValue().getData();
+            if (v != null) {
+                out.put(key, v);
+            }
+        }
+        return out;
+    }
+
     /** An exception as a short sentence for a failure attribute: class name and the first 300 characters. */
     static String describe(Throwable e) {
         String m = e.getMessage();

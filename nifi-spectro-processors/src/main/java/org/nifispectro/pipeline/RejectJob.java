@@ -416,7 +416,7 @@ public final class RejectJob {
                 NormalizedStackLayout.preEdgeNoise(l), NormalizedStackLayout.whiteLine(l)};
             for (int i = 0; i < 4; i++) {
                 String path = NormalizedStackLayout.dataPath(groups[i]);
-                if (i == 3 && !(node(hdf, path) instanceof Dataset)) {
+                if (i == 3 && !(NormalizedStackLayout.node(hdf, path) instanceof Dataset)) {
                     if (signal == Signal.WHITE_LINE) {
                         throw PipelineException.input("no white-line map " + path + " (written by NormalizeSpectra since"
                                 + " version 0.1); use the edge step as signal or normalize again", "file " + name);
@@ -436,34 +436,13 @@ public final class RejectJob {
         }
         in.ny = shape[0];
         in.nx = shape[1];
-        for (Map.Entry<String, Attribute> a : g.getAttributes().entrySet()) {
-            String key = a.getKey();
-            if (key.equals("NX_class") || key.equals("default") || key.equals(NormalizedStackLayout.ATTR_SNR_THRESHOLD)
-                    || key.equals(NormalizedStackLayout.ATTR_SNR_WINDOW_RULE)) {
-                continue;
-            }
-            Object v = a.getValue().getData();
-            if (v != null) {
-                in.entryAttributes.put(key, v);
-            }
-        }
+        in.entryAttributes.putAll(NormalizedStackLayout.entryAttributes(g, java.util.Set.of(NormalizedStackLayout.ATTR_SNR_THRESHOLD, NormalizedStackLayout.ATTR_SNR_WINDOW_RULE)));
         in.history = ProcessStep.readAll(hdf);
         return in;
     }
 
-    /** Never jHDF's getByPath: it follows external links into other files; those are refused here. */
-    private static Node node(HdfFile hdf, String path) throws PipelineException {
-        try {
-            return org.nifispectro.io.stack.Hdf5Paths.resolve(hdf, path);
-        } catch (org.nifispectro.io.stack.Hdf5Paths.UnsafeLinkException e) {
-            throw PipelineException.input(e.getMessage(), "dataset " + path);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
     private static Dataset mapDataset(HdfFile hdf, String path, String name) throws PipelineException {
-        Node n = node(hdf, path);
+        Node n = NormalizedStackLayout.node(hdf, path);
         if (!(n instanceof Dataset d)) {
             throw PipelineException.input("not a NormalizeSpectra output: dataset " + path + " is missing",
                     "file " + name + ", dataset " + path);
