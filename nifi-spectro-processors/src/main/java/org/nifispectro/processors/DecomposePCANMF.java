@@ -559,9 +559,10 @@ public class DecomposePCANMF extends AbstractProcessor {
             }
         }
         double[][] w = r.nmf().w();
-        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r, history),
+        Nmf.EndMemberFractions em = r.endMemberFractions();
+        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r.nmf(), em, history),
                 attrs(stem + "_weights.csv", "text/csv", "weights.csv", 0)));
-        out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, history),
+        out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, em, history),
                 attrs(stem + "_weights.json", "application/json", "weights.json", 0)));
         out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng(png)),
                 attrs(stem + "_scree.png", "image/png", "plot", 0)));
@@ -620,13 +621,12 @@ public class DecomposePCANMF extends AbstractProcessor {
         w.flush();
     }
 
-    private static void writeWeightsCsv(OutputStream os, String[] names, double[][] w, DecompositionJob.Result r,
-                                        List<ProcessStep> history) throws IOException {
+    private static void writeWeightsCsv(OutputStream os, String[] names, double[][] w, Nmf.Result nmf,
+                                        Nmf.EndMemberFractions em, List<ProcessStep> history) throws IOException {
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
         for (String line : ProcessingHistory.toCommentLines(history, "# ")) {
             out.write(line + "\n");
         }
-        Nmf.EndMemberFractions em = r.endMemberFractions();
         int k = w.length == 0 ? 0 : w[0].length;
         if (em != null) {
             StringBuilder ends = new StringBuilder("# end members (most nearly pure sample of each component):");
@@ -654,7 +654,7 @@ public class DecomposePCANMF extends AbstractProcessor {
             for (double v : w[i]) {
                 b.append(',').append(v);
             }
-            for (double v : r.nmf().rowNormalisedWeights(i)) {
+            for (double v : nmf.rowNormalisedWeights(i)) {
                 b.append(',').append(v);
             }
             if (em != null) {
@@ -673,7 +673,7 @@ public class DecomposePCANMF extends AbstractProcessor {
     }
 
     private static void writeWeightsJson(OutputStream os, String[] names, double[][] w, DecompositionJob.Result r,
-                                         List<ProcessStep> history) throws IOException {
+                                         Nmf.EndMemberFractions em, List<ProcessStep> history) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("samples", List.of(names));
         doc.put("components", r.k());
@@ -690,7 +690,6 @@ public class DecomposePCANMF extends AbstractProcessor {
             rn[i] = r.nmf().rowNormalisedWeights(i);
         }
         doc.put("W_rownorm", rn);
-        Nmf.EndMemberFractions em = r.endMemberFractions();
         if (em != null) {
             Map<String, Object> f = new LinkedHashMap<>();
             List<String> ends = new ArrayList<>();
