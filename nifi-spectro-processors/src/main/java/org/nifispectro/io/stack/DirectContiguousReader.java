@@ -138,6 +138,31 @@ final class DirectContiguousReader {
         }
     }
 
+    /** True if the stored order is energy-y-x (whole energy planes lie contiguously in the file). */
+    boolean energyPlanes() {
+        return eyx;
+    }
+
+    /**
+     * Reads {@code count} whole energy planes in stored order, starting at stored plane {@code s0}, into
+     * {@code out} (plane-major, {@code ny * nx} values per plane, y-x within a plane); energy-y-x only.
+     */
+    void readPlanes(int s0, int count, float[] out) throws IOException {
+        if (!eyx) {
+            throw new IllegalStateException("not an energy-y-x dataset");
+        }
+        long plane = (long) ny * nx;
+        long total = plane * count;
+        int step = (int) Math.min(total, 1 << 20);
+        ByteBuffer bb = buffer(step * es);
+        long pos = address + s0 * plane * es;
+        for (long done = 0; done < total; done += step) {
+            int n = (int) Math.min(step, total - done);
+            readFully(bb, pos + done * es, n * es);
+            decode(bb, out, (int) done, n);
+        }
+    }
+
     private ByteBuffer buffer(int bytes) {
         if (buf.capacity() < bytes) {
             buf = ByteBuffer.allocateDirect(bytes);
