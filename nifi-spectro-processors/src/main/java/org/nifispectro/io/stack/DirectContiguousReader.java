@@ -138,6 +138,29 @@ final class DirectContiguousReader {
         }
     }
 
+    /**
+     * Copies the whole dataset byte for byte to {@code dst} at {@code dstPos} ({@link FileChannel#transferTo}, which
+     * the kernel can do without copying through the heap) when it is float32 energy-y-x in ascending energy order
+     * and in {@code dstOrder}; returns false (nothing written) otherwise.
+     */
+    boolean copyRawFloat32(FileChannel dst, long dstPos, ByteOrder dstOrder) throws IOException {
+        if (!eyx || reversed || kind != Kind.F32 || !order.equals(dstOrder)) {
+            return false;
+        }
+        long bytes = (long) nE * ny * nx * 4L;
+        long done = 0;
+        while (done < bytes) {
+            dst.position(dstPos + done);
+            long n = ch.transferTo(address + done, bytes - done, dst);
+            if (n <= 0) {
+                throw new EOFException("end of file at byte " + (address + done) + " while copying " + bytes + " bytes at "
+                        + address + " (truncated file?)");
+            }
+            done += n;
+        }
+        return true;
+    }
+
     /** True if the stored order is energy-y-x (whole energy planes lie contiguously in the file). */
     boolean energyPlanes() {
         return eyx;

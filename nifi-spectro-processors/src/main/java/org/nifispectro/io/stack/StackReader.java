@@ -221,6 +221,11 @@ public final class StackReader implements AutoCloseable {
         return new Slab(y0, rows, nx, nE, out, bad);
     }
 
+    /** See {@link DirectContiguousReader#copyRawFloat32}; false when the direct path does not apply. */
+    boolean copyRawFloat32(FileChannel dst, long dstPos, java.nio.ByteOrder dstOrder) throws IOException {
+        return usesDirectRead() && direct.copyRawFloat32(dst, dstPos, dstOrder);
+    }
+
     /**
      * Mean spectrum over the pixels finite at every energy.
      *

@@ -429,6 +429,35 @@ public final class StackWriter implements AutoCloseable {
     }
 
     /**
+     * Writes a whole deferred stack by copying the bytes of {@code source}'s dataset when it is stored exactly as
+     * this writer stores the stack (contiguous float32, energy-y-x, ascending energies, same byte order and
+     * dimensions): no decoding, no reordering, no heap; e.g. RejectLowSNR passing NormalizeSpectra's stacks on.
+     *
+     * @return true if copied; false if the source is stored differently (nothing written: stream its slabs through
+     * {@link #writeStackRows} instead)
+     * @throws StackFormatException if the source cannot be read (e.g. a truncated file)
+     */
+    public boolean copyStack(String name, StackReader source) throws IOException, StackFormatException {
+        Target t = target(name, Kind.STACK);
+        StackInfo si = source.info();
+        if (si.nE() != t.d.nE || si.ny() != t.d.ny || si.nx() != t.d.nx) {
+            throw new IllegalArgumentException("'" + name + "' is " + t.d.nE + " x " + t.d.ny + " x " + t.d.nx
+                    + " but the source " + si.dataPath() + " is " + si.nE() + " x " + si.ny() + " x " + si.nx());
+        }
+        boolean copied;
+        try {
+            copied = source.copyRawFloat32(channel, t.address, t.order);
+        } catch (IOException e) {
+            throw new StackFormatException(StackFormatException.Problem.CORRUPT, si.fileName(), si.dataPath(), -1,
+                    "cannot copy the stack: " + StackReader.describe(e), e);
+        }
+        if (copied) {
+            t.rowsDone.set(0, t.d.ny);
+        }
+        return copied;
+    }
+
+    /**
      * Heap (bytes) {@link #writeStackRows} keeps besides the caller's slab for a slab of
      * {@code pixels} pixels and {@code nE} energies: the reorder block (energy planes as float).
      */
