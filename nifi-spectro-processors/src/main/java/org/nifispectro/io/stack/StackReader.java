@@ -221,6 +221,41 @@ public final class StackReader implements AutoCloseable {
         return new Slab(y0, rows, nx, nE, out, bad);
     }
 
+    /**
+     * True when {@link #readEnergyPlanes} applies: a contiguous energy-y-x dataset on the direct path, stored in
+     * ascending energy order.
+     */
+    public boolean readsEnergyPlanes() {
+        return usesDirectRead() && direct.energyPlanes() && !info.energyReversed();
+    }
+
+    /**
+     * Reads {@code count} whole energy planes (energy indices {@code [e0, e0 + count)}) in the stored layout into
+     * {@code out}: plane-major, {@code ny * nx} values per plane, pixel {@code y * nx + x} within a plane. No
+     * reorder to pixel-major spectra, so a pass that works energy by energy (sums, projections) reads the file at
+     * the speed of the disk or page cache.
+     *
+     * @throws IllegalStateException if {@link #readsEnergyPlanes()} is false
+     * @throws IllegalArgumentException if the range is outside the energies or {@code out} is too short
+     * @throws StackFormatException if the data cannot be read
+     */
+    public void readEnergyPlanes(int e0, int count, float[] out) throws StackFormatException {
+        if (!readsEnergyPlanes()) {
+            throw new IllegalStateException(info.dataPath() + " is not read plane by plane (not contiguous energy-y-x)");
+        }
+        long plane = (long) info.ny() * info.nx();
+        if (e0 < 0 || count <= 0 || (long) e0 + count > info.nE() || out == null || out.length < plane * count) {
+            throw new IllegalArgumentException("energy planes [" + e0 + ", " + ((long) e0 + count) + ") of " + info.nE()
+                    + " into " + (out == null ? "null" : out.length + " values") + " (" + plane + " per plane)");
+        }
+        try {
+            direct.readPlanes(e0, count, out);
+        } catch (IOException | RuntimeException e) {
+            throw new StackFormatException(Problem.CORRUPT, info.fileName(), info.dataPath(), -1,
+                    "cannot read energy planes " + e0 + ".." + (e0 + count - 1) + ": " + describe(e), e);
+        }
+    }
+
     /** See {@link DirectContiguousReader#copyRawFloat32}; false when the direct path does not apply. */
     boolean copyRawFloat32(FileChannel dst, long dstPos, java.nio.ByteOrder dstOrder) throws IOException {
         return usesDirectRead() && direct.copyRawFloat32(dst, dstPos, dstOrder);
