@@ -868,9 +868,18 @@ public final class NormalizeJob {
                             whiteW[p] = Float.NaN;
                         } else {
                             // white line = largest absorption above the pre-edge line = step x max(norm)
+                            // the values are finite here (a NaN/Inf anywhere in the window made the step NaN), so a
+                            // plain comparison gives Math.max's result, except for the sign of a zero maximum
                             float max = Float.NEGATIVE_INFINITY;
                             for (int i = p * nw, end = i + nw; i < end; i++) {
-                                max = Math.max(max, normW[i]);
+                                float v = normW[i];
+                                max = v > max ? v : max;
+                            }
+                            if (max == 0f) {
+                                max = Float.NEGATIVE_INFINITY;
+                                for (int i = p * nw, end = i + nw; i < end; i++) {
+                                    max = Math.max(max, normW[i]);
+                                }
                             }
                             whiteW[p] = stepW[p] * max;
                         }
