@@ -9,7 +9,7 @@ point's eps-neighbourhood, fails with MemoryError instead of waking the machine'
 seed-scale stack at the Java run's Eps it passed 18 GB RSS within a minute); the failure is reported.
 Writes wall times per step and, per window, the labels (int32 raw, pixel order) to labels_prefix_<label>.i32.
 
-Subset comparison (optional arguments subset_sizes, e.g. 25000,50000,75000,100000, and
+Subset comparison (optional arguments subset_sizes, e.g. 10000,25000,50000,75000,100000, and
 subset_budget_s): right after the L3 PCA, DBSCAN(eps_L3, minpts) on random subsets (numpy default_rng
 seed 20261121, indices sorted, i.e. pixel order) of the kept pixels' PCA scores, smallest first, until
 one raises MemoryError, the next size's predicted time (the last time x (size ratio)^2) would pass the

@@ -49,7 +49,9 @@ import org.nifispectro.io.stack.StackWriter;
  *       eigen-decomposition. Components: a fixed count, or the smallest count whose cumulative
  *       explained variance ratio reaches a threshold (scikit-learn's {@code n_components=0.9}
  *       rule), at most {@value #MAX_COMPONENTS}.</li>
- *   <li>Scores of every used pixel (parallel), scikit-learn's sign convention
+ *   <li>Scores of every used pixel (parallel; for a contiguous energy-y-x stack read energy plane by energy
+ *       plane over the PCA sub-window, {@link StackReader#readEnergyPlanes}, with the same sums as
+ *       {@link PcaModel#project}, so the scores are bit-identical to the slab path), scikit-learn's sign convention
  *       ({@link Pca#svdFlip}); DBSCAN ({@link Dbscan}, labels identical to scikit-learn's) with
  *       Eps given or estimated ({@link EpsRule}): by default as Ester et al. (1996, section 4.2) propose,
  *       from the percentage of pixels the user expects to be noise (1 %): Eps is the
@@ -61,7 +63,8 @@ import org.nifispectro.io.stack.StackWriter;
  *   <li>Clusters smaller than the {@link MinClusterSize minimum cluster size} (default 1 % of the clustered
  *       pixels; off = scikit-learn's labels) join the outlier group, the others are renumbered in DBSCAN's order;
  *       DBSCAN's own labels stay in {@link WindowResult#dbscanLabels()} and in {@code dbscan_labels_<label>}.</li>
- *   <li>Mean normalized spectrum of every cluster and of the outlier group over the whole window.</li>
+ *   <li>Mean normalized spectrum of every cluster and of the outlier group over the whole window (energy
+ *       plane by energy plane when the stack allows, sums in pixel order: independent of the thread count).</li>
  * </ol>
  * Labels: {@code >= 0} clusters (numbered as scikit-learn numbers them), {@link #OUTLIER} = -1
  * (DBSCAN noise: the outlier group, which seed 000 reads as a minority phase because low-signal

@@ -581,8 +581,9 @@ public final class NormalizeJob {
      * transient ({@link StackReader#slabBytes}), with more than one thread the previous slab (the next
      * one is read while it is normalized, see {@link SlabPrefetch}), the normalized output and the per-slab maps of every
      * window, the writer's row buffer, the whole-image e0, edge-step and pre-edge-noise maps kept for
-     * the statistics (plus one copy while taking a median), the writer's placeholder row references, and the
-     * per-thread partial sums of pass 1, and the writer's reorder block ({@link StackWriter#stackWorkBytes}).
+     * the statistics (plus one copy while taking a median), pass 1's energy planes and per-pixel flags
+     * ({@link StackReader#finitePixelMean}) or per-thread partial sums, and the writer's reorder block
+     * ({@link StackWriter#stackWorkBytes}).
      */
     public static long heapBytes(StackReader reader, StackInfo info, int[] windowEnergies, int rows, int threads) {
         long px = (long) rows * info.nx();
@@ -600,7 +601,7 @@ public final class NormalizeJob {
         // maps: e0, step, noise, white line, MBACK step; the writer's reorder block
         long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 4L * 5L + px * 4L
                 + StackWriter.stackWorkBytes(px, widest);
-        long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
+        long fixed = npix * 4L * (3L * k + 1) + PLANES_PER_READ * npix * 4L + npix + (long) threads * info.nE() * 16L
                 + info.nE() * 32L;
         return perSlab + fixed;
     }
