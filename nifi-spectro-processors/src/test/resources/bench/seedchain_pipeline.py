@@ -8,6 +8,14 @@ The address space is capped (default 12 GB) so that scikit-learn's DBSCAN, which
 point's eps-neighbourhood, fails with MemoryError instead of waking the machine's OOM killer (on the
 seed-scale stack at the Java run's Eps it passed 18 GB RSS within a minute); the failure is reported.
 Writes wall times per step and, per window, the labels (int32 raw, pixel order) to labels_prefix_<label>.i32.
+
+Subset comparison (optional arguments subset_sizes, e.g. 10000,25000,50000,75000,100000, and
+subset_budget_s): right after the L3 PCA, DBSCAN(eps_L3, minpts) on random subsets (numpy default_rng
+seed 20261121, indices sorted, i.e. pixel order) of the kept pixels' PCA scores, smallest first, until
+one raises MemoryError, the next size's predicted time (the last time x (size ratio)^2) would pass the
+budget, or the sizes run out. Per size the scores (float64 raw, n x ncomp, row-major) go to
+labels_prefix_sub<n>.f64 and scikit-learn's labels to labels_prefix_sub<n>.i32, so that the Java side
+clusters exactly the same coordinates.
 """
 import json
 import resource
@@ -23,6 +31,8 @@ path, out, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
 min_snr, ncomp, minpts = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 eps = {"L3": float(sys.argv[7]), "L2": float(sys.argv[8])}
 cap_gb = float(sys.argv[9]) if len(sys.argv) > 9 else 12.0
+subset_sizes = [int(v) for v in sys.argv[10].split(",")] if len(sys.argv) > 10 and sys.argv[10] else []
+subset_budget = float(sys.argv[11]) if len(sys.argv) > 11 else 180.0
 resource.setrlimit(resource.RLIMIT_AS, (int(cap_gb * 2**30), int(cap_gb * 2**30)))
 windows = [("L3", 700.0, 716.0), ("L2", 714.0, 730.0)]
 times = {}
@@ -71,6 +81,47 @@ mask = np.ones(ny * nx, dtype=bool)
 for label, _, _ in windows:
     mask &= np.isfinite(snr[label]) & (snr[label] >= min_snr)
 times["reject"] = time.time() - t
+
+
+def subsets(scores, eps_w):
+    """sklearn DBSCAN on growing random subsets of the scores; see the module doc."""
+    rng = np.random.default_rng(20261121)
+    rows = []
+    spent = 0.0
+    last = None
+    for n in subset_sizes:
+        if n > scores.shape[0]:
+            rows.append({"n": n, "skipped": "only %d kept pixels" % scores.shape[0]})
+            break
+        if last is not None:
+            predicted = last[1] * (n / last[0]) ** 2
+            if spent + predicted > subset_budget:
+                rows.append({"n": n, "skipped": "predicted %.0f s would pass the %.0f s budget" % (predicted, subset_budget)})
+                break
+        idx = np.sort(rng.choice(scores.shape[0], size=n, replace=False))
+        pts = np.ascontiguousarray(scores[idx], dtype=np.float64)
+        coords = "%s_sub%d.f64" % (prefix, n)
+        pts.tofile(coords)
+        t0 = time.time()
+        try:
+            lab = DBSCAN(eps=eps_w, min_samples=minpts).fit_predict(pts)
+        except MemoryError:
+            td = time.time() - t0
+            spent += td
+            print("subset", n, "dbscan MemoryError after", td, flush=True)
+            rows.append({"n": n, "sklearn_s": td, "error": "MemoryError at %.0f GB address-space cap" % cap_gb,
+                         "coords": coords})
+            break
+        td = time.time() - t0
+        spent += td
+        last = (n, td)
+        lab.astype(np.int32).tofile("%s_sub%d.i32" % (prefix, n))
+        print("subset", n, "dbscan", td, "clusters", int(lab.max() + 1), flush=True)
+        rows.append({"n": n, "sklearn_s": td, "clusters": int(lab.max() + 1), "noise": int((lab == -1).sum()),
+                     "coords": coords, "labels": "%s_sub%d.i32" % (prefix, n)})
+    return rows
+
+
 result = {"times": times, "kept": int(mask.sum()), "windows": {}, "mem_cap_gb": cap_gb}
 for label, _, _ in windows:
     t = time.time()
@@ -79,6 +130,11 @@ for label, _, _ in windows:
     tp = time.time() - t
     t = time.time()
     print(label, "pca", tp, flush=True)
+    if label == "L3" and subset_sizes:
+        ts = time.time()
+        result["dbscan_subsets"] = subsets(scores, eps[label])
+        result["dbscan_subsets_s"] = time.time() - ts  # not part of the pipeline's times
+        t = time.time()
     try:
         lab = DBSCAN(eps=eps[label], min_samples=minpts).fit_predict(scores)
     except MemoryError:

@@ -49,7 +49,9 @@ import org.nifispectro.io.stack.StackWriter;
  *       eigen-decomposition. Components: a fixed count, or the smallest count whose cumulative
  *       explained variance ratio reaches a threshold (scikit-learn's {@code n_components=0.9}
  *       rule), at most {@value #MAX_COMPONENTS}.</li>
- *   <li>Scores of every used pixel (parallel), scikit-learn's sign convention
+ *   <li>Scores of every used pixel (parallel; for a contiguous energy-y-x stack read energy plane by energy
+ *       plane over the PCA sub-window, {@link StackReader#readEnergyPlanes}, with the same sums as
+ *       {@link PcaModel#project}, so the scores are bit-identical to the slab path), scikit-learn's sign convention
  *       ({@link Pca#svdFlip}); DBSCAN ({@link Dbscan}, labels identical to scikit-learn's) with
  *       Eps given or estimated ({@link EpsRule}): by default as Ester et al. (1996, section 4.2) propose,
  *       from the percentage of pixels the user expects to be noise (1 %): Eps is the
@@ -61,7 +63,8 @@ import org.nifispectro.io.stack.StackWriter;
  *   <li>Clusters smaller than the {@link MinClusterSize minimum cluster size} (default 1 % of the clustered
  *       pixels; off = scikit-learn's labels) join the outlier group, the others are renumbered in DBSCAN's order;
  *       DBSCAN's own labels stay in {@link WindowResult#dbscanLabels()} and in {@code dbscan_labels_<label>}.</li>
- *   <li>Mean normalized spectrum of every cluster and of the outlier group over the whole window.</li>
+ *   <li>Mean normalized spectrum of every cluster and of the outlier group over the whole window (energy
+ *       plane by energy plane when the stack allows, sums in pixel order: independent of the thread count).</li>
  * </ol>
  * Labels: {@code >= 0} clusters (numbered as scikit-learn numbers them), {@link #OUTLIER} = -1
  * (DBSCAN noise: the outlier group, which seed 000 reads as a minority phase because low-signal
@@ -577,7 +580,10 @@ public final class ClusterJob {
         double[] scores = new double[n * k];
         final PcaModel m = model;
         final int kk = k;
-        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
+        if (reader.readsEnergyPlanes()) {
+            planeScores(reader, m, k, pixelOf, scores, par);
+        } else {
+          try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
             for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
                 float[] d = slab.data();
                 int base = slab.y0() * nx;
@@ -591,6 +597,7 @@ public final class ClusterJob {
                     }
                 });
             }
+          }
         }
         model = Pca.svdFlip(model, scores, k);
         seconds[1] = secs(t1);
@@ -664,8 +671,12 @@ public final class ClusterJob {
         long t3 = System.nanoTime();
         final int ncf = nc;
         int groups = nc + 1; // index nc = outliers
-        double[][][] sums = new double[par.threads()][groups][nE];
-        try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
+        double[][][] sums;
+        if (reader.readsEnergyPlanes()) {
+            sums = new double[][][] {planeGroupSums(reader, finalLabels, ncf, par)};
+        } else {
+          sums = new double[par.threads()][groups][nE];
+          try (SlabPrefetch slabs = new SlabPrefetch(reader, rows, true)) {
             for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
                 float[] d = slab.data();
                 int base = slab.y0() * nx;
@@ -684,6 +695,7 @@ public final class ClusterJob {
                     }
                 });
             }
+          }
         }
         long outliers = db.nNoise() + smallPixels;
         int nSpectra = nc + (outliers > 0 ? 1 : 0);
@@ -706,6 +718,87 @@ public final class ClusterJob {
         return new WindowResult(label, labels, used, nc, sizes, outliers, eps, method, k,
                 model.explainedVarianceRatio().clone(), new double[] {energies[from], energies[to - 1]}, energies, ids,
                 means, counts, seconds, minClusterPixels, smallClusters, smallPixels, dbscanLabels);
+    }
+
+    /** Energy planes per read of the plane-wise passes (16 x 602 x 643 floats = 25 MB at seed scale). */
+    static final int PLANES_PER_READ = 16;
+
+    /**
+     * Pass 2 read in the stored energy-y-x layout, energy plane by energy plane over the PCA sub-window only
+     * ({@link StackReader#readEnergyPlanes}), instead of pixel-major slabs of all energies. Bit-identical to
+     * {@link PcaModel#project}: per pixel and component the same four partial sums (energy index mod 4, the
+     * tail into the first), each accumulated in increasing energy order, combined as (s0 + s1) + (s2 + s3).
+     * Pixels are split over the threads, so the result does not depend on the thread count. Heap: four doubles
+     * per used pixel and component, {@value #PLANES_PER_READ} planes as float.
+     */
+    private static void planeScores(StackReader reader, PcaModel m, int k, int[] pixelOf, double[] scores, Parallel par)
+            throws StackFormatException {
+        int n = pixelOf.length;
+        int plane = reader.info().ny() * reader.info().nx();
+        int w = m.windowWidth();
+        int main = w / 4 * 4;
+        double[] mean = m.mean();
+        double[][] comp = m.components();
+        double[] acc = new double[n * k * 4];
+        float[] buf = new float[PLANES_PER_READ * plane];
+        for (int j0 = 0; j0 < w; j0 += PLANES_PER_READ) {
+            int cnt = Math.min(PLANES_PER_READ, w - j0);
+            reader.readEnergyPlanes(m.windowFrom() + j0, cnt, buf);
+            final int first = j0;
+            par.forRange(n, 4096, (part, lo, hi) -> {
+                // pixel by pixel: its 4k partial sums stay in cache while the planes of this read are added
+                for (int i = lo; i < hi; i++) {
+                    int p = pixelOf[i];
+                    int a0 = i * k * 4;
+                    for (int jj = 0; jj < cnt; jj++) {
+                        int j = first + jj;
+                        int slot = j < main ? (j & 3) : 0;
+                        double x = buf[jj * plane + p] - mean[j];
+                        for (int c = 0, a = a0 + slot; c < k; c++, a += 4) {
+                            acc[a] += x * comp[c][j];
+                        }
+                    }
+                }
+            });
+        }
+        for (int i = 0, a = 0; i < n * k; i++, a += 4) {
+            scores[i] = (acc[a] + acc[a + 1]) + (acc[a + 2] + acc[a + 3]);
+        }
+    }
+
+    /**
+     * Pass 3 read in the stored energy-y-x layout: per energy and group (clusters 0..nc-1, then the outlier group
+     * at index nc) the sum of the pixel values in pixel order, planes split over the threads (the result does not
+     * depend on the thread count).
+     */
+    private static double[][] planeGroupSums(StackReader reader, int[] labels, int nc, Parallel par)
+            throws StackFormatException {
+        int nE = reader.info().nE();
+        int plane = reader.info().ny() * reader.info().nx();
+        double[][] sums = new double[nc + 1][nE];
+        float[] buf = new float[PLANES_PER_READ * plane];
+        for (int e0 = 0; e0 < nE; e0 += PLANES_PER_READ) {
+            int cnt = Math.min(PLANES_PER_READ, nE - e0);
+            reader.readEnergyPlanes(e0, cnt, buf);
+            final int first = e0;
+            par.forRange(cnt, 1, (part, lo, hi) -> {
+                double[] g = new double[nc + 1];
+                for (int jj = lo; jj < hi; jj++) {
+                    java.util.Arrays.fill(g, 0);
+                    int off = jj * plane;
+                    for (int p = 0; p < plane; p++) {
+                        int l = labels[p];
+                        if (l != REJECTED) {
+                            g[l == OUTLIER ? nc : l] += buf[off + p];
+                        }
+                    }
+                    for (int q = 0; q <= nc; q++) {
+                        sums[q][first + jj] = g[q];
+                    }
+                }
+            });
+        }
+        return sums;
     }
 
     private static boolean allFinite(float[] d, int offset, int n) {
@@ -852,7 +945,9 @@ public final class ClusterJob {
         long d = widest.info().nE();
         long covariance = d * d * 8L * 5;
         long slabs = 2 * widest.slabBytes(rows);
-        return perPixel + perUsed + covariance + slabs;
+        // plane-wise passes: four partial sums per used pixel and component, the planes read at once
+        long planes = widest.readsEnergyPlanes() ? npix * kmax * 32L + PLANES_PER_READ * npix * 4L : 0;
+        return perPixel + perUsed + covariance + slabs + planes;
     }
 
     private static int slabRows(StackReader widest, int windows, long npix, int nx, Config config, String name)

@@ -36,7 +36,9 @@ import org.nifispectro.xas.StackNormalizer;
  * check every edge window holds at least 7 energies.</li>
  * <li>Estimate the heap the run needs for one image row; refuse ("needs X, budget Y") if even that
  * exceeds the budget, else take the tallest slab that fits (see {@link #heapBytes}).</li>
- * <li>Pass 1: the mean spectrum over all pixels whose spectrum is finite at every energy; pixels with a
+ * <li>Pass 1: the mean spectrum over all pixels whose spectrum is finite at every energy (for a contiguous
+ * energy-y-x absorbance stack summed plane by plane in the stored layout, {@link StackReader#finitePixelMean};
+ * otherwise from pixel-major slabs); pixels with a
  * NaN or infinite value are counted (more than the allowed fraction is refused).</li>
  * <li>Per window, Larch's {@code pre_edge} rules on the mean spectrum give the reference e0 and the
  * fit ranges pre1, pre2, norm1, norm2, nnorm ({@link StackNormalizer#prepareFromMean}); these are
@@ -127,6 +129,8 @@ public final class NormalizeJob {
     static final int MAX_I0_LENGTH = 1_000_000;
 
     private static final int MIN_CHUNK_PIXELS = 256;
+    /** Energy planes per read of the plane-wise mean spectrum (8 x 602 x 643 floats = 12 MB at seed scale). */
+    private static final int PLANES_PER_READ = 8;
 
     private NormalizeJob() {
     }
@@ -577,8 +581,9 @@ public final class NormalizeJob {
      * transient ({@link StackReader#slabBytes}), with more than one thread the previous slab (the next
      * one is read while it is normalized, see {@link SlabPrefetch}), the normalized output and the per-slab maps of every
      * window, the writer's row buffer, the whole-image e0, edge-step and pre-edge-noise maps kept for
-     * the statistics (plus one copy while taking a median), the writer's placeholder row references, and the
-     * per-thread partial sums of pass 1, and the writer's reorder block ({@link StackWriter#stackWorkBytes}).
+     * the statistics (plus one copy while taking a median), pass 1's energy planes and per-pixel flags
+     * ({@link StackReader#finitePixelMean}) or per-thread partial sums, and the writer's reorder block
+     * ({@link StackWriter#stackWorkBytes}).
      */
     public static long heapBytes(StackReader reader, StackInfo info, int[] windowEnergies, int rows, int threads) {
         long px = (long) rows * info.nx();
@@ -596,7 +601,7 @@ public final class NormalizeJob {
         // maps: e0, step, noise, white line, MBACK step; the writer's reorder block
         long perSlab = reader.slabBytes(rows) + prefetched + px * sumWin * 4L + px * 4L * 5L + px * 4L
                 + StackWriter.stackWorkBytes(px, widest);
-        long fixed = npix * 4L * (3L * k + 1) + sumWin * info.ny() * 8L + (long) threads * info.nE() * 16L
+        long fixed = npix * 4L * (3L * k + 1) + PLANES_PER_READ * npix * 4L + npix + (long) threads * info.nE() * 16L
                 + info.nE() * 32L;
         return perSlab + fixed;
     }
@@ -630,6 +635,18 @@ public final class NormalizeJob {
 
     private static MeanSpectrum meanSpectrum(StackReader reader, StackInfo info, int rows, Parallel parallel,
                                              OdConversion od) throws StackFormatException {
+        if (od == null) {
+            // absorbance in energy-y-x: summed plane by plane in the stored layout (StackReader#finitePixelMean)
+            StackReader.FiniteMean fm = reader.finitePixelMean(PLANES_PER_READ);
+            if (fm != null) {
+                MeanSpectrum m = new MeanSpectrum();
+                m.mu = fm.finitePixels() == 0 ? new double[info.nE()] : fm.mean();
+                m.finitePixels = fm.finitePixels();
+                m.nonFinitePixels = fm.nonFinitePixels();
+                m.firstBad = fm.firstNonFinite();
+                return m;
+            }
+        }
         int nE = info.nE();
         int threads = parallel.threads();
         double[][] sums = new double[threads][nE];
@@ -852,9 +869,18 @@ public final class NormalizeJob {
                             whiteW[p] = Float.NaN;
                         } else {
                             // white line = largest absorption above the pre-edge line = step x max(norm)
+                            // the values are finite here (a NaN/Inf anywhere in the window made the step NaN), so a
+                            // plain comparison gives Math.max's result, except for the sign of a zero maximum
                             float max = Float.NEGATIVE_INFINITY;
                             for (int i = p * nw, end = i + nw; i < end; i++) {
-                                max = Math.max(max, normW[i]);
+                                float v = normW[i];
+                                max = v > max ? v : max;
+                            }
+                            if (max == 0f) {
+                                max = Float.NEGATIVE_INFINITY;
+                                for (int i = p * nw, end = i + nw; i < end; i++) {
+                                    max = Math.max(max, normW[i]);
+                                }
                             }
                             whiteW[p] = stepW[p] * max;
                         }

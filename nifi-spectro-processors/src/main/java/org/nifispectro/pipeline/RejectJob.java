@@ -39,7 +39,8 @@ import org.nifispectro.io.stack.StackWriter;
  *
  * <h2>Output</h2>
  * A new file with everything of the input layout ({@link NormalizedStackLayout}: normalized stacks,
- * copied slab by slab; e0, edge-step and pre-edge-noise maps; entry attributes; history) plus the
+ * copied byte for byte when stored as NormalizeJob stores them ({@link StackWriter#copyStack}; 0.8 s instead of
+ * 5 s for the two 1.7 GB seed-scale stacks), else slab by slab; e0, edge-step and pre-edge-noise maps; entry attributes; history) plus the
  * {@code snr_<label>} maps, the {@code mask} (int32, 1 kept, 0 rejected), the threshold and window
  * rule as entry attributes, and this run's history step. If every pixel is rejected nothing is
  * written and a {@link PipelineException} says so, with the highest SNR found per window: the chain
@@ -250,6 +251,9 @@ public final class RejectJob {
             try {
                 for (int w = 0; w < k; w++) {
                     String group = NormalizedStackLayout.norm(labels.get(w));
+                    if (writer.copyStack(group, readers.get(w))) {
+                        continue; // stored as we store it: copied byte for byte
+                    }
                     try (SlabPrefetch slabs = new SlabPrefetch(readers.get(w), rows, true)) {
                         for (Slab slab = slabs.next(); slab != null; slab = slabs.next()) {
                             writer.writeStackRows(group, slab.y0(), slab.rows(), slab.data());

@@ -14,7 +14,10 @@ import org.nifispectro.io.stack.StackReader;
  * the caller works on the current one (reading is single-threaded decoding and reordering, so it
  * overlaps with the per-pixel work and the output writes). The reader is used by one thread at a
  * time: each read starts only after the previous one has been handed over. Heap: two slabs (the one
- * being worked on and the one being read).
+ * being worked on and the one being read), and only two: the array of the slab handed out before is
+ * read into again, so a caller must be done with a slab when it asks for the next one (a slab's
+ * {@code data()} may then be longer than {@code pixels() * nE}). Allocating a fresh array per slab
+ * (295 MB each at seed scale) made the garbage collector run the heap up to its 2 GB limit.
  */
 final class SlabPrefetch implements AutoCloseable {
 
@@ -24,6 +27,9 @@ final class SlabPrefetch implements AutoCloseable {
     private final ExecutorService io;
     private int nextY;
     private Future<Slab> pending;
+    /** The array of the slab handed out last, reused by the read after the next one. */
+    private float[] handedOut;
+    private float[] spare;
 
     /**
      * @param prefetch false: read in the caller's thread (one slab in heap)
@@ -47,7 +53,9 @@ final class SlabPrefetch implements AutoCloseable {
         int y = nextY;
         int n = Math.min(rows, ny - y);
         nextY += n;
-        pending = io.submit(() -> reader.readSlab(y, n));
+        float[] reuse = spare;
+        spare = null;
+        pending = io.submit(() -> reader.readSlab(y, n, reuse));
     }
 
     /** The next slab, or null after the last. */
@@ -59,7 +67,9 @@ final class SlabPrefetch implements AutoCloseable {
             int y = nextY;
             int n = Math.min(rows, ny - y);
             nextY += n;
-            return reader.readSlab(y, n);
+            Slab slab = reader.readSlab(y, n, handedOut);
+            handedOut = slab.data();
+            return slab;
         }
         if (pending == null) {
             return null;
@@ -84,6 +94,8 @@ final class SlabPrefetch implements AutoCloseable {
             throw new IllegalStateException(c);
         }
         pending = null;
+        spare = handedOut; // the caller is done with the slab handed out before this one
+        handedOut = slab.data();
         submit();
         return slab;
     }

@@ -138,6 +138,54 @@ final class DirectContiguousReader {
         }
     }
 
+    /**
+     * Copies the whole dataset byte for byte to {@code dst} at {@code dstPos} ({@link FileChannel#transferTo}, which
+     * the kernel can do without copying through the heap) when it is float32 energy-y-x in ascending energy order
+     * and in {@code dstOrder}; returns false (nothing written) otherwise.
+     */
+    boolean copyRawFloat32(FileChannel dst, long dstPos, ByteOrder dstOrder) throws IOException {
+        if (!eyx || reversed || kind != Kind.F32 || !order.equals(dstOrder)) {
+            return false;
+        }
+        long bytes = (long) nE * ny * nx * 4L;
+        long done = 0;
+        while (done < bytes) {
+            dst.position(dstPos + done);
+            long n = ch.transferTo(address + done, bytes - done, dst);
+            if (n <= 0) {
+                throw new EOFException("end of file at byte " + (address + done) + " while copying " + bytes + " bytes at "
+                        + address + " (truncated file?)");
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    /** True if the stored order is energy-y-x (whole energy planes lie contiguously in the file). */
+    boolean energyPlanes() {
+        return eyx;
+    }
+
+    /**
+     * Reads {@code count} whole energy planes in stored order, starting at stored plane {@code s0}, into
+     * {@code out} (plane-major, {@code ny * nx} values per plane, y-x within a plane); energy-y-x only.
+     */
+    void readPlanes(int s0, int count, float[] out) throws IOException {
+        if (!eyx) {
+            throw new IllegalStateException("not an energy-y-x dataset");
+        }
+        long plane = (long) ny * nx;
+        long total = plane * count;
+        int step = (int) Math.min(total, 1 << 20);
+        ByteBuffer bb = buffer(step * es);
+        long pos = address + s0 * plane * es;
+        for (long done = 0; done < total; done += step) {
+            int n = (int) Math.min(step, total - done);
+            readFully(bb, pos + done * es, n * es);
+            decode(bb, out, (int) done, n);
+        }
+    }
+
     private ByteBuffer buffer(int bytes) {
         if (buf.capacity() < bytes) {
             buf = ByteBuffer.allocateDirect(bytes);

@@ -45,19 +45,19 @@ import java.util.Map;
  * fed by an {@code Iterable} of slices, not in 0.13.0), and its chunked writer flattens the whole
  * array to one {@code byte[]}. This class therefore uses two phases:
  * <ol>
- * <li>{@link Builder#write(Path)} writes the whole file with jHDF. A "deferred" dataset (the
- *     normalized stack, or maps computed while streaming) is given to jHDF as a nested array
- *     whose rows all share one zero-filled row array: jHDF writes it contiguously, row by row,
- *     as zeros, while the heap holds only the row references (nE * ny * 4 bytes, 2.6 MB for
- *     1024 x 643).</li>
- * <li>The file is reopened read-only with jHDF to learn each deferred dataset's data address and
- *     byte order, and the returned {@code StackWriter} writes slabs in place
- *     ({@link #writeStackRows}, {@link #writeMapRows}) with positional {@code FileChannel}
- *     writes. {@link #close()} checks that every row of every deferred dataset was written
- *     (a dataset left partly zero is an error, not a silent default) and forces the file to
- *     disk.</li>
+ * <li>{@link Builder#write(Path)} writes the whole file with jHDF, a "deferred" dataset (the
+ *     normalized stack, or maps computed while streaming) as a 1 x 1 x 1 (1 x 1) float32 placeholder.
+ *     {@link ContiguousLayoutPatch} then gives each placeholder its real dimensions and a contiguous
+ *     data block at the end of the file (page-aligned) by rewriting its dataspace and layout
+ *     messages and the superblock's end-of-file address (checksums recomputed); the block is not
+ *     written, so the file is sparse until the slabs arrive.</li>
+ * <li>The returned {@code StackWriter} writes slabs in place ({@link #writeStackRows},
+ *     {@link #writeMapRows}) with positional {@code FileChannel} writes. {@link #close()} checks
+ *     that every row of every deferred dataset was written (a dataset left partly unwritten is an
+ *     error, not a silent default) and forces the file to disk.</li>
  * </ol>
- * The cost is writing the deferred datasets twice (zeros, then data); heap use is the caller's slab
+ * Every byte of the deferred datasets is written once (until 2026-11-21 jHDF wrote them as zeros
+ * first and they were overwritten: 3 s of the seed-scale normalization); heap use is the caller's slab
  * plus {@link #stackWorkBytes} for the reorder. The
  * file is complete only after {@link #close()}: processors write to a temporary file and import
  * it into the FlowFile only then, so no partial result reaches storage.
@@ -139,12 +139,8 @@ public final class StackWriter implements AutoCloseable {
             deferred.put(name, new Deferred(Kind.STACK, "/" + entry + "/" + name + "/data", e.length, ny, nx));
             groups.add(entryGroup -> {
                 WritableGroup g = nxdata(entryGroup, name);
-                float[] zeroRow = new float[nx];
-                float[][][] placeholder = new float[e.length][ny][];
-                for (float[][] plane : placeholder) {
-                    java.util.Arrays.fill(plane, zeroRow);
-                }
-                WritableDataset ds = g.putDataset("data", placeholder);
+                // 1 x 1 x 1 placeholder, enlarged after jHDF has written the file (ContiguousLayoutPatch)
+                WritableDataset ds = g.putDataset("data", new float[1][1][1]);
                 ds.putAttribute("interpretation", "spectrum-image");
                 g.putAttribute("axes", new String[] {"energy", ".", "."});
                 g.putAttribute("energy_indices", 0);
@@ -181,10 +177,7 @@ public final class StackWriter implements AutoCloseable {
             deferred.put(name, new Deferred(Kind.MAP, "/" + entry + "/" + name + "/data", 1, ny, nx));
             groups.add(entryGroup -> {
                 WritableGroup g = nxdata(entryGroup, name);
-                float[] zeroRow = new float[nx];
-                float[][] placeholder = new float[ny][];
-                java.util.Arrays.fill(placeholder, zeroRow);
-                WritableDataset ds = g.putDataset("data", placeholder);
+                WritableDataset ds = g.putDataset("data", new float[1][1]); // enlarged like a deferred stack
                 if (units != null && !units.isBlank()) {
                     ds.putAttribute("units", units);
                 }
@@ -358,6 +351,8 @@ public final class StackWriter implements AutoCloseable {
             }
             Map<String, Target> targets = new LinkedHashMap<>();
             if (!deferred.isEmpty()) {
+                Map<String, Long> headers = new LinkedHashMap<>();
+                Map<String, ByteOrder> orders = new LinkedHashMap<>();
                 try (HdfFile r = new HdfFile(file)) {
                     for (Map.Entry<String, Deferred> d : deferred.entrySet()) {
                         Dataset ds = r.getDatasetByPath(d.getValue().path());
@@ -365,10 +360,23 @@ public final class StackWriter implements AutoCloseable {
                                 || fp.getSize() != 4) {
                             throw new IOException("jHDF did not write " + d.getValue().path() + " as contiguous float32");
                         }
-                        targets.put(d.getKey(), new Target(d.getValue(), c.getDataAddress(), fp.getByteOrder()));
+                        headers.put(d.getKey(), c.getAddress());
+                        orders.put(d.getKey(), fp.getByteOrder());
                     }
                 } catch (RuntimeException ex) {
                     throw new IOException("cannot reopen " + file.getFileName() + ": " + StackReader.describe(ex), ex);
+                }
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    ContiguousLayoutPatch patch = new ContiguousLayoutPatch(ch);
+                    for (Map.Entry<String, Deferred> d : deferred.entrySet()) {
+                        Deferred v = d.getValue();
+                        long[] dims = v.kind() == Kind.STACK ? new long[] {v.nE(), v.ny(), v.nx()} : new long[] {v.ny(), v.nx()};
+                        long address = patch.resize(headers.get(d.getKey()), dims, 4);
+                        targets.put(d.getKey(), new Target(v, address, orders.get(d.getKey())));
+                    }
+                    patch.finish();
+                } catch (IOException ex) {
+                    throw new IOException("cannot lay out the datasets of " + file.getFileName() + ": " + ex.getMessage(), ex);
                 }
             }
             return new StackWriter(file, targets);
@@ -418,6 +426,35 @@ public final class StackWriter implements AutoCloseable {
             }
         }
         t.rowsDone.set(y0, y0 + rows);
+    }
+
+    /**
+     * Writes a whole deferred stack by copying the bytes of {@code source}'s dataset when it is stored exactly as
+     * this writer stores the stack (contiguous float32, energy-y-x, ascending energies, same byte order and
+     * dimensions): no decoding, no reordering, no heap; e.g. RejectLowSNR passing NormalizeSpectra's stacks on.
+     *
+     * @return true if copied; false if the source is stored differently (nothing written: stream its slabs through
+     * {@link #writeStackRows} instead)
+     * @throws StackFormatException if the source cannot be read (e.g. a truncated file)
+     */
+    public boolean copyStack(String name, StackReader source) throws IOException, StackFormatException {
+        Target t = target(name, Kind.STACK);
+        StackInfo si = source.info();
+        if (si.nE() != t.d.nE || si.ny() != t.d.ny || si.nx() != t.d.nx) {
+            throw new IllegalArgumentException("'" + name + "' is " + t.d.nE + " x " + t.d.ny + " x " + t.d.nx
+                    + " but the source " + si.dataPath() + " is " + si.nE() + " x " + si.ny() + " x " + si.nx());
+        }
+        boolean copied;
+        try {
+            copied = source.copyRawFloat32(channel, t.address, t.order);
+        } catch (IOException e) {
+            throw new StackFormatException(StackFormatException.Problem.CORRUPT, si.fileName(), si.dataPath(), -1,
+                    "cannot copy the stack: " + StackReader.describe(e), e);
+        }
+        if (copied) {
+            t.rowsDone.set(0, t.d.ny);
+        }
+        return copied;
     }
 
     /**

@@ -190,6 +190,79 @@ class StackWriterTest {
         assertEquals(1, h.get("sequence_index").asInt());
     }
 
+    /**
+     * The deferred datasets are enlarged placeholders whose data block is written once, at the end of the file
+     * (ContiguousLayoutPatch): every value reads back in jHDF and in h5py (libhdf5, which checks the object header
+     * and superblock checksums and the end-of-file address), and the file ends where the last block ends.
+     */
+    @Test
+    void deferredDatasetsReadBackWholeInJhdfAndH5py() throws Exception {
+        Path f = writeResult(dir.resolve("whole.h5"), List.of(),
+                ProcessStep.now("NormalizeSpectra", "0.1.0", "{}", "in.h5", "u"));
+        try (HdfFile h = new HdfFile(f)) {
+            float[][][] s = (float[][][]) h.getDatasetByPath("/entry/normalized/data").getData();
+            float[][] step = (float[][]) h.getDatasetByPath("/entry/edge_step/data").getData();
+            for (int k = 0; k < NE; k++) {
+                for (int y = 0; y < NY; y++) {
+                    for (int x = 0; x < NX; x++) {
+                        assertEquals(v(k, y, x), s[k][y][x], 0f);
+                        assertEquals(0.5f * (y * NX + x), step[y][x], 0f);
+                    }
+                }
+            }
+            long end = ((io.jhdf.api.dataset.ContiguousDataset) h.getDatasetByPath("/entry/edge_step/data"))
+                    .getDataAddress() + NY * NX * 4L;
+            assertEquals((end + 4095) / 4096 * 4096, java.nio.file.Files.size(f));
+        }
+        String python = pythonWithH5py();
+        Assumptions.assumeTrue(python != null, "python3 with h5py not installed");
+        String code = "import h5py, sys\n"
+                + "f = h5py.File(sys.argv[1], 'r')\n"
+                + "s = f['/entry/normalized/data'][()]; m = f['/entry/edge_step/data'][()]\n"
+                + "print(s.shape, m.shape, repr(s.astype('float64').ravel().tolist()), repr(m.astype('float64').ravel().tolist()),"
+                + " sep='|')\n";
+        Process p = new ProcessBuilder(python, "-c", code, f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        String[] parts = out.split("\\|");
+        assertEquals("(" + NE + ", " + NY + ", " + NX + ")", parts[0]);
+        assertEquals("(" + NY + ", " + NX + ")", parts[1]);
+        String[] sv = parts[2].replaceAll("[\\[\\]]", "").split(",\\s*");
+        String[] mv = parts[3].replaceAll("[\\[\\]]", "").split(",\\s*");
+        assertEquals(NE * NY * NX, sv.length);
+        for (int k = 0, i = 0; k < NE; k++) {
+            for (int y = 0; y < NY; y++) {
+                for (int x = 0; x < NX; x++, i++) {
+                    assertEquals(v(k, y, x), Float.parseFloat(sv[i]), 0f);
+                }
+            }
+        }
+        for (int i = 0; i < NY * NX; i++) {
+            assertEquals(0.5f * i, Float.parseFloat(mv[i]), 0f);
+        }
+    }
+
+    /** copyStack passes a stack on byte for byte; a source of another shape is refused before anything is written. */
+    @Test
+    void copyStackCopiesAStoredStackByteForByte() throws Exception {
+        Path a = writeResult(dir.resolve("src.h5"), List.of(), ProcessStep.now("NormalizeSpectra", "0.1.0", "{}", "in.h5", "u"));
+        Path b = dir.resolve("copy.h5");
+        try (StackReader r = StackReader.open(a)) {
+            StackWriter w = StackWriter.builder("entry").stack("again", r.info().energiesEv(), NY, NX)
+                    .stack("other", new double[] {1, 2}, NY, NX).write(b);
+            assertTrue(w.copyStack("again", r));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> w.copyStack("other", r));
+            assertTrue(e.getMessage().contains("'other' is 2 x 5 x 4 but the source /entry/normalized/data is 6 x 5 x 4"),
+                    e.getMessage());
+            w.writeStackRows("other", 0, NY, new float[NY * NX * 2]);
+            w.close();
+        }
+        try (StackReader r = StackReader.open(b, StackOptions.custom("/entry/again/data", "/entry/again/energy").withAxisOrder(AxisOrder.ENERGY_Y_X))) {
+            StackReaderTest.assertAllSlabs(r, 2, false);
+        }
+    }
+
     /** Debian's /usr/bin/python3 first (python3 on PATH may be another install without h5py). */
     static String pythonWithH5py() {
         for (String py : new String[] {"/usr/bin/python3", "python3"}) {
