@@ -689,16 +689,19 @@ public final class Nmf {
     /** A^T A for a (rows x k, row-major). */
     private static double[] gram(double[] a, int rows, int k) {
         double[] g = new double[k * k];
-        for (int i = 0; i < rows; i++) {
-            int o = i * k;
-            for (int s = 0; s < k; s++) {
-                double v = a[o + s];
-                if (v == 0) {
-                    continue;
+        // one pair of columns at a time, two independent sums in registers (no branch, no store per product)
+        for (int s = 0; s < k; s++) {
+            for (int t = s; t < k; t++) {
+                double s0 = 0, s1 = 0;
+                int i = 0;
+                for (; i + 1 < rows; i += 2) {
+                    s0 += a[i * k + s] * a[i * k + t];
+                    s1 += a[(i + 1) * k + s] * a[(i + 1) * k + t];
                 }
-                for (int t = s; t < k; t++) {
-                    g[s * k + t] += v * a[o + t];
+                if (i < rows) {
+                    s0 += a[i * k + s] * a[i * k + t];
                 }
+                g[s * k + t] = s0 + s1;
             }
         }
         for (int s = 0; s < k; s++) {

@@ -228,16 +228,18 @@ public final class SymmetricEigen {
         for (int i = i0; i < i1; i++) {
             double[] bi = w[i];
             double vi = v[i];
-            double s0 = bi[i] * vi, s1 = 0;
+            double s0 = bi[i] * vi, s1 = 0, s2 = 0, s3 = 0;
             int j = i + 1;
-            for (; j + 1 < n; j += 2) {
+            for (; j + 3 < n; j += 4) {
                 s0 += bi[j] * v[j];
                 s1 += bi[j + 1] * v[j + 1];
+                s2 += bi[j + 2] * v[j + 2];
+                s3 += bi[j + 3] * v[j + 3];
             }
-            if (j < n) {
+            for (; j < n; j++) {
                 s0 += bi[j] * v[j];
             }
-            q[i] += s0 + s1;
+            q[i] += (s0 + s1) + (s2 + s3);
             for (j = i + 1; j < n; j++) {
                 q[j] += bi[j] * vi;
             }
