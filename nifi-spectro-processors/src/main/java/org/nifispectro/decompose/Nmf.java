@@ -257,7 +257,7 @@ public final class Nmf {
      */
     private static final long TRANSPOSED_MAX_ELEMENTS = 1L << 22;
     /** From this many matrix elements the small-input pass splits its work in two halves over the common pool. */
-    private static final long SPLIT_MIN_ELEMENTS = Long.getLong("nifispectro.nmf.splitMin", 1L << 18);
+    private static final long SPLIT_MIN_ELEMENTS = 1L << 18;
 
     private Nmf() {
     }
