@@ -256,6 +256,8 @@ public final class Nmf {
      * fused pass, which reads X once per iteration and splits rows over the cores.
      */
     private static final long TRANSPOSED_MAX_ELEMENTS = 1L << 22;
+    /** From this many matrix elements the small-input pass splits its work in two halves over the common pool. */
+    private static final long SPLIT_MIN_ELEMENTS = 1L << 18;
 
     private Nmf() {
     }
@@ -358,7 +360,9 @@ public final class Nmf {
         double[] w = new double[n * k]; // row-major n x k
         double[] ht = new double[m * k]; // H transposed, row-major m x k
         initNndsvd(x, k, o, w, ht);
-        final float[][] xt = (long) n * m <= TRANSPOSED_MAX_ELEMENTS ? transpose(x) : null;
+        final boolean small = (long) n * m <= TRANSPOSED_MAX_ELEMENTS;
+        final double[][] xd = small ? widen(x) : null;
+        final double[][] xt = small ? transpose(xd) : null;
 
         double violationInit = 0;
         int iter = 0;
@@ -366,7 +370,7 @@ public final class Nmf {
         for (iter = 1; iter <= o.maxIter(); iter++) {
             // one pass over X: W rows updated from HHt and X Ht, then X^T W and W^T W accumulated
             // with the new W rows while the X row is in cache
-            Pass p = xt != null ? transposedWPass(x, xt, w, ht, k) : fusedWPass(x, w, ht, k);
+            Pass p = small ? transposedWPass(xd, xt, w, ht, k) : fusedWPass(x, w, ht, k);
             double violation = p.violation;
             // H update: needs WtW (k x k) and X^T W (m x k)
             violation += cdUpdate(ht, m, k, p.wtw, p.xtw);
@@ -518,11 +522,11 @@ public final class Nmf {
         }
     }
 
-    private static float[][] transpose(float[][] x) {
+    private static double[][] transpose(double[][] x) {
         int n = x.length, m = x[0].length;
-        float[][] t = new float[m][n];
+        double[][] t = new double[m][n];
         for (int i = 0; i < n; i++) {
-            float[] row = x[i];
+            double[] row = x[i];
             for (int j = 0; j < m; j++) {
                 t[j][i] = row[j];
             }
@@ -530,55 +534,149 @@ public final class Nmf {
         return t;
     }
 
+    private static double[][] widen(float[][] x) {
+        double[][] d = new double[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            float[] row = x[i];
+            double[] r = new double[row.length];
+            for (int j = 0; j < r.length; j++) {
+                r[j] = row[j];
+            }
+            d[i] = r;
+        }
+        return d;
+    }
+
     /**
-     * The W half-iteration of {@link #fusedWPass} for inputs small enough to keep X^T as well:
-     * X H^T column by column as AXPYs over the rows of X^T, the coordinate-descent sweep over the
-     * rows of W, then X^T W and W^T W with the new rows. Same arithmetic, other summation order.
+     * The W half-iteration of {@link #fusedWPass} for inputs small enough to keep a double copy of X and of X^T
+     * (measured on 500 x 300, k = 4, 200 iterations: 27 ms CPU against 55 ms for float rows and dot products): X H^T
+     * as AXPYs over the rows of X^T (four per sweep), the coordinate-descent sweep over the rows of W, then X^T W as
+     * AXPYs over the rows of X with the new W, and W^T W. Same arithmetic as the fused pass, other summation order.
+     * From {@link #SPLIT_MIN_ELEMENTS} elements on, rows (W update) and then channels (X^T W) are split in two
+     * halves over the common pool.
      */
-    private static Pass transposedWPass(float[][] x, float[][] xt, double[] w, double[] ht, int k) {
+    private static Pass transposedWPass(double[][] x, double[][] xt, double[] w, double[] ht, int k) {
         final int n = x.length, m = x[0].length;
         final double[] hht = gram(ht, m, k);
-        double[][] xh = new double[k][n];
-        for (int j = 0; j < m; j++) {
-            float[] col = xt[j];
-            for (int t = 0; t < k; t++) {
-                double h = ht[j * k + t];
-                if (h == 0) {
-                    continue;
-                }
-                double[] a = xh[t];
-                for (int i = 0; i < n; i++) {
-                    a[i] += h * col[i];
-                }
-            }
+        final double[][] xh = new double[k][n];
+        final double[][] xtw = new double[k][m];
+        double viol;
+        boolean split = (long) n * m >= SPLIT_MIN_ELEMENTS && n >= 8 && m >= 8
+                && java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() >= 2;
+        if (split) {
+            viol = IntStream.range(0, 2).parallel()
+                    .mapToDouble(h -> wRows(xt, w, ht, hht, k, xh, h == 0 ? 0 : n / 2, h == 0 ? n / 2 : n)).sum();
+            IntStream.range(0, 2).parallel().forEach(h -> xtwColumns(x, w, k, xtw, h == 0 ? 0 : m / 2, h == 0 ? m / 2 : m));
+        } else {
+            viol = wRows(xt, w, ht, hht, k, xh, 0, n);
+            xtwColumns(x, w, k, xtw, 0, m);
         }
-        double viol = 0;
-        double[][] xtw = new double[k][m];
-        double[] wtw = new double[k * k];
-        double[] xhi = new double[k];
-        for (int i = 0; i < n; i++) {
-            int o = i * k;
-            for (int t = 0; t < k; t++) {
-                xhi[t] = xh[t][i];
-            }
-            viol += cdRow(w, o, hht, xhi, 0, k);
-            accumulate(x[i], w, o, k, xtw, wtw);
-        }
+        double[] wtw = gram(w, n, k);
         double[] xtwFlat = new double[m * k];
         for (int t = 0; t < k; t++) {
-            for (int j = 0; j < m; j++) {
-                xtwFlat[j * k + t] = xtw[t][j];
-            }
-            for (int r = 0; r < t; r++) {
-                wtw[t * k + r] = wtw[r * k + t];
+            double[] p = xtw[t];
+            for (int c = 0; c < m; c++) {
+                xtwFlat[c * k + t] = p[c];
             }
         }
         return new Pass(viol, xtwFlat, wtw);
     }
 
+    /** X H^T for rows i0..i1-1 into xh[t][i], then the coordinate-descent update of those rows of W; returns their violation. */
+    private static double wRows(double[][] xt, double[] w, double[] ht, double[] hht, int k, double[][] xh, int i0,
+                                int i1) {
+        final int m = xt.length;
+        // four columns of X per sweep of each xh[t] (one store per four products; the JIT vectorises it)
+        int j = 0;
+        for (; j + 4 <= m; j += 4) {
+            double[] c0 = xt[j], c1 = xt[j + 1], c2 = xt[j + 2], c3 = xt[j + 3];
+            for (int t = 0; t < k; t++) {
+                double h0 = ht[j * k + t], h1 = ht[(j + 1) * k + t], h2 = ht[(j + 2) * k + t], h3 = ht[(j + 3) * k + t];
+                double[] a = xh[t];
+                for (int i = i0; i < i1; i++) {
+                    a[i] += h0 * c0[i] + h1 * c1[i] + h2 * c2[i] + h3 * c3[i];
+                }
+            }
+        }
+        for (; j < m; j++) {
+            double[] col = xt[j];
+            for (int t = 0; t < k; t++) {
+                double h = ht[j * k + t];
+                double[] a = xh[t];
+                for (int i = i0; i < i1; i++) {
+                    a[i] += h * col[i];
+                }
+            }
+        }
+        // scikit-learn's loop order (component outer, rows inner): the rows are independent, so the
+        // out-of-order core overlaps them instead of waiting on one row's chain of k dependent updates
+        double viol = 0;
+        for (int t = 0; t < k; t++) {
+            double[] b = xh[t];
+            int go = t * k;
+            double hess = hht[go + t];
+            for (int i = i0; i < i1; i++) {
+                int o = i * k;
+                double grad = -b[i];
+                for (int r = 0; r < k; r++) {
+                    grad += hht[go + r] * w[o + r];
+                }
+                double cur = w[o + t];
+                viol += Math.abs(cur == 0 ? Math.min(0, grad) : grad);
+                if (hess != 0) {
+                    w[o + t] = Math.max(cur - grad / hess, 0);
+                }
+            }
+        }
+        return viol;
+    }
+
+    /** Channels c0..c1-1 of X^T W (xtw[t][c]) as AXPYs over the rows of X, four rows per sweep. */
+    private static void xtwColumns(double[][] x, double[] w, int k, double[][] xtw, int c0, int c1) {
+        final int n = x.length;
+        for (int t = 0; t < k; t++) {
+            double[] p = xtw[t];
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                double v0 = w[i * k + t], v1 = w[(i + 1) * k + t], v2 = w[(i + 2) * k + t], v3 = w[(i + 3) * k + t];
+                double[] r0 = x[i], r1 = x[i + 1], r2 = x[i + 2], r3 = x[i + 3];
+                for (int c = c0; c < c1; c++) {
+                    p[c] += v0 * r0[c] + v1 * r1[c] + v2 * r2[c] + v3 * r3[c];
+                }
+            }
+            for (; i < n; i++) {
+                double v = w[i * k + t];
+                double[] row = x[i];
+                for (int c = c0; c < c1; c++) {
+                    p[c] += v * row[c];
+                }
+            }
+        }
+    }
+
     /** Coordinate-descent sweep over all rows of a (rows x k, row-major); returns the violation. */
     private static double cdUpdate(double[] a, int rows, int k, double[] g, double[] b) {
         int chunks = (rows + ROW_CHUNK - 1) / ROW_CHUNK;
+        if (chunks == 1) { // no fork-join round trip for a single chunk; scikit-learn's loop order (see transposedWPass)
+            double viol = 0;
+            for (int t = 0; t < k; t++) {
+                int go = t * k;
+                double hess = g[go + t];
+                for (int i = 0; i < rows; i++) {
+                    int o = i * k;
+                    double grad = -b[o + t];
+                    for (int r = 0; r < k; r++) {
+                        grad += g[go + r] * a[o + r];
+                    }
+                    double cur = a[o + t];
+                    viol += Math.abs(cur == 0 ? Math.min(0, grad) : grad);
+                    if (hess != 0) {
+                        a[o + t] = Math.max(cur - grad / hess, 0);
+                    }
+                }
+            }
+            return viol;
+        }
         return IntStream.range(0, chunks).parallel().mapToDouble(c -> {
             double viol = 0;
             for (int i = c * ROW_CHUNK, e = Math.min(rows, i + ROW_CHUNK); i < e; i++) {
@@ -591,16 +689,19 @@ public final class Nmf {
     /** A^T A for a (rows x k, row-major). */
     private static double[] gram(double[] a, int rows, int k) {
         double[] g = new double[k * k];
-        for (int i = 0; i < rows; i++) {
-            int o = i * k;
-            for (int s = 0; s < k; s++) {
-                double v = a[o + s];
-                if (v == 0) {
-                    continue;
+        // one pair of columns at a time, two independent sums in registers (no branch, no store per product)
+        for (int s = 0; s < k; s++) {
+            for (int t = s; t < k; t++) {
+                double s0 = 0, s1 = 0;
+                int i = 0;
+                for (; i + 1 < rows; i += 2) {
+                    s0 += a[i * k + s] * a[i * k + t];
+                    s1 += a[(i + 1) * k + s] * a[(i + 1) * k + t];
                 }
-                for (int t = s; t < k; t++) {
-                    g[s * k + t] += v * a[o + t];
+                if (i < rows) {
+                    s0 += a[i * k + s] * a[i * k + t];
                 }
+                g[s * k + t] = s0 + s1;
             }
         }
         for (int s = 0; s < k; s++) {
@@ -864,14 +965,26 @@ public final class Nmf {
                 }
             }
         } else {
-            for (float[] row : x) {
+            // upper triangle of X^T X, four rows of X per sweep of a row of the result (one store per four products)
+            double[][] xd = widen(x);
+            int i = 0;
+            for (; i + 4 <= n; i += 4) {
+                double[] r0 = xd[i], r1 = xd[i + 1], r2 = xd[i + 2], r3 = xd[i + 3];
+                for (int p = 0; p < m; p++) {
+                    double v0 = r0[p], v1 = r1[p], v2 = r2[p], v3 = r3[p];
+                    double[] ap = a[p];
+                    for (int q = p; q < m; q++) {
+                        ap[q] += v0 * r0[q] + v1 * r1[q] + v2 * r2[q] + v3 * r3[q];
+                    }
+                }
+            }
+            for (; i < n; i++) {
+                double[] row = xd[i];
                 for (int p = 0; p < m; p++) {
                     double v = row[p];
-                    if (v == 0) {
-                        continue;
-                    }
+                    double[] ap = a[p];
                     for (int q = p; q < m; q++) {
-                        a[p][q] += v * row[q];
+                        ap[q] += v * row[q];
                     }
                 }
             }

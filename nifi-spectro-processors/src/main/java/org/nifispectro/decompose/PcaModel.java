@@ -48,6 +48,18 @@ public record PcaModel(double[] mean, double[][] components, double[] explainedV
      * @return a count between 1 and the number of available ratios
      */
     public int componentsForThreshold(double threshold) {
+        return componentsForThreshold(explainedVarianceRatio, threshold);
+    }
+
+    /**
+     * Smallest number of components whose cumulative explained variance ratio reaches
+     * {@code threshold}, from the ratios alone (before any axis is computed).
+     *
+     * @param explainedVarianceRatio ratios, descending
+     * @param threshold              in (0, 1]
+     * @return a count between 1 and the number of ratios
+     */
+    public static int componentsForThreshold(double[] explainedVarianceRatio, double threshold) {
         if (!(threshold > 0 && threshold <= 1)) {
             throw new IllegalArgumentException("variance threshold must be in (0, 1], got " + threshold);
         }

@@ -1,6 +1,9 @@
 package org.nifispectro.series;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 
 import org.nifispectro.decompose.Nmf;
 import org.nifispectro.decompose.Pca;
@@ -17,7 +20,8 @@ import org.nifispectro.decompose.PcaModel;
  *   <li>k from {@link DecompositionOptions#components}; k above the number of samples is refused
  *       ("fewer samples than components").</li>
  *   <li>NMF with k components ({@link Nmf#fit}: scikit-learn cd solver, nndsvda, Frobenius) after the
- *       negative-value rule.</li>
+ *       negative-value rule. With {@link ComponentRule#FIXED} k is known up front, so the NMF runs on
+ *       the common pool while the PCA is computed (same results; PCA errors are still reported first).</li>
  * </ol>
  *
  * <h2>References</h2>
@@ -72,13 +76,48 @@ public final class DecompositionJob {
                         + "decompose", min), s.names()[i]);
             }
         }
+        // a fixed k is known before the PCA: the NMF then runs on another core while the PCA is computed
+        // (measured on 500 x 300, k = 4: the NMF is ~80 % of the work)
+        CompletableFuture<Nmf.Result> early = null;
+        if (o.rule() == ComponentRule.FIXED && o.fixed() <= n && o.fixed() <= s.points()
+                && ForkJoinPool.getCommonPoolParallelism() >= 2) {
+            final int kk = o.fixed();
+            early = CompletableFuture.supplyAsync(() -> Nmf.fit(s.values(), o.nmfOptions(kk)));
+        }
         PcaModel pca;
         try {
-            pca = Pca.fit(s.values());
+            // only the axes the component rule selects are computed (the job reports ratios and k, no scores)
+            pca = Pca.fit(s.values(), o::components);
         } catch (IllegalArgumentException e) {
+            if (early != null) {
+                early.cancel(false);
+            }
             throw new SeriesException("PCA: " + e.getMessage(), "");
         }
         int k = o.components(pca);
+        checkK(k, s);
+        Nmf.Result nmf;
+        try {
+            if (early != null) {
+                try {
+                    nmf = early.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw e;
+                }
+            } else {
+                nmf = Nmf.fit(s.values(), o.nmfOptions(k));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
+        }
+        return new Result(s, pca, k, nmf);
+    }
+
+    private static void checkK(int k, Series s) throws SeriesException {
+        int n = s.samples();
         if (k > n) {
             throw new SeriesException("fewer samples (" + n + ") than components (" + k + "): NMF cannot extract more "
                     + "components than there are curves", "");
@@ -86,13 +125,6 @@ public final class DecompositionJob {
         if (k > s.points()) {
             throw new SeriesException("more components (" + k + ") than grid points (" + s.points() + ")", "");
         }
-        Nmf.Result nmf;
-        try {
-            nmf = Nmf.fit(s.values(), o.nmfOptions(k));
-        } catch (IllegalArgumentException e) {
-            throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
-        }
-        return new Result(s, pca, k, nmf);
     }
 
     /** Turns "row i, column j" of an Nmf message into the curve name and grid value. */

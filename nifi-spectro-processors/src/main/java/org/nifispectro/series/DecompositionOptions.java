@@ -38,10 +38,17 @@ public record DecompositionOptions(ComponentRule rule, double threshold, int fix
 
     /** Number of components from the explained variance ratios. */
     public int components(org.nifispectro.decompose.PcaModel pca) {
+        return components(pca.explainedVarianceRatio());
+    }
+
+    /** Number of components from explained variance ratios (descending), before any principal axis is computed. */
+    public int components(double[] explainedVarianceRatio) {
         return switch (rule) {
             case FIXED -> fixed;
-            case VARIANCE_THRESHOLD -> pca.componentsForThreshold(threshold);
-            case VARIANCE_THRESHOLD_PLUS_ONE -> pca.componentsForThreshold(threshold) + 1;
+            case VARIANCE_THRESHOLD -> org.nifispectro.decompose.PcaModel.componentsForThreshold(explainedVarianceRatio,
+                    threshold);
+            case VARIANCE_THRESHOLD_PLUS_ONE -> org.nifispectro.decompose.PcaModel.componentsForThreshold(
+                    explainedVarianceRatio, threshold) + 1;
         };
     }
 

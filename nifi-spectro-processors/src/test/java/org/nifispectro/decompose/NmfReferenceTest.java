@@ -67,6 +67,38 @@ class NmfReferenceTest {
     }
 
     @Test
+    void exactLowRankMatrixIsRecoveredOnTheTwoThreadPath() {
+        // 640 x 500 (above the size from which the small-input pass splits rows and channels over two threads):
+        // X = W H with known non-negative factors, Gaussian-shaped components; closed-form error 0
+        int n = 640, m = 500, k = 3;
+        double[][] h = new double[k][m];
+        for (int t = 0; t < k; t++) {
+            for (int j = 0; j < m; j++) {
+                double z = (j - 100.0 - 150.0 * t) / 40.0;
+                h[t][j] = Math.exp(-0.5 * z * z) + 0.05;
+            }
+        }
+        double[][] x = new double[n][m];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+        for (int i = 0; i < n; i++) {
+            double[] w = {rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble()};
+            for (int j = 0; j < m; j++) {
+                x[i][j] = w[0] * h[0][j] + w[1] * h[1][j] + w[2] * h[2][j];
+            }
+        }
+        double norm = 0;
+        for (double[] row : x) {
+            for (double v : row) {
+                norm += v * v;
+            }
+        }
+        // tol 0: run all 2000 iterations (the overlapping components converge slowly; tol 1e-4 stops near 5e-4)
+        Nmf.Result r = Nmf.fit(x, new Nmf.Options(k, Nmf.Init.NNDSVDA, 2000, 0, 0, Nmf.NegativeRule.REJECT));
+        assertTrue(r.reconstructionError() < 1e-4 * Math.sqrt(norm), "error " + r.reconstructionError() + " of "
+                + Math.sqrt(norm));
+    }
+
+    @Test
     void splitRuleKeepsSignedComponents() throws Exception {
         double[][] x = PdfSeries.matrix("Si_Ni_SiNi_mixture");
         Nmf.Result r = Nmf.fit(x, options(2).withNegativeRule(Nmf.NegativeRule.SPLIT_POS_NEG));

@@ -36,6 +36,12 @@ class PcaReferenceTest {
         assertEquals(ref.get("n_components_for").get("0.99").asInt(), m.componentsForThreshold(0.99));
         assertEquals(ref.get("n_components_for").get("0.95").asInt(), m.componentsForThreshold(0.95));
         assertEquals(ref.get("n_components_for").get("0.999").asInt(), m.componentsForThreshold(0.999));
+        // only the axes a 0.99 threshold selects (DecompositionJob's call): same ratios, that many axes
+        PcaModel few = Pca.fit(x, ratios -> PcaModel.componentsForThreshold(ratios, 0.99));
+        assertEquals(ref.get("n_components_for").get("0.99").asInt(), few.nComponents());
+        for (int i = 0; i < evr.length; i++) {
+            assertEquals(evr[i], few.explainedVarianceRatio()[i], 1e-6, "ratio " + i + " (axes chosen from the ratios)");
+        }
     }
 
     @Test
@@ -129,6 +135,16 @@ class PcaReferenceTest {
             m.project(norm, start * ne, Math.min(1000, nFe - start), ne, k, scores, start * k);
         }
         Pca.svdFlip(m, scores, k);
+        // the float-slab path (the 387,086 x 1024 benchmark's) on the same pixels, 3 axes chosen after the ratios
+        Pca.Accumulator fast = Pca.accumulator(ne, 0, ne, Pca.Precision.FLOAT_SLAB);
+        for (int start = 0; start < nFe; start += 1000) {
+            fast.addRows(norm, start * ne, Math.min(1000, nFe - start), ne);
+        }
+        PcaModel f = fast.finish(ratios -> 3);
+        assertEquals(3, f.nComponents());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(refEvr[i], f.explainedVarianceRatio()[i], 1e-5, "float-slab ratio " + i);
+        }
         // float32 intensities (as in the file) vs numpy float64 of the same values: scores of the
         // 3 leading axes agree to 1e-6 relative to their spread
         for (int c = 0; c < 3; c++) {
