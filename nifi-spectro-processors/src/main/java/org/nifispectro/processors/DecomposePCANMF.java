@@ -95,7 +95,8 @@ import org.nifispectro.series.StackDecomposition;
         + "Every component becomes its own child (.gr or two-column spectrum) so the flow can classify each; weights go "
         + "out as CSV and JSON, plus a scree plot, a weights-versus-sample plot and, for a stack, component maps. The "
         + "input goes to 'original'. Every output carries the processing history: history.N header lines (.gr, CSV), "
-        + "a \"history\" array (JSON), a PNG text chunk 'nifi-spectro:history' (plots).")
+        + "a \"history\" array (JSON), a PNG text chunk 'nifi-spectro:history' (plots). The history each member file "
+        + "of a series carried (e.g. SimulatePDF's) is kept per sample in the weights JSON (\"sample_history\").")
 @SeeAlso({NormalizeSpectra.class, SimulatePDF.class})
 @WritesAttributes({
         @WritesAttribute(attribute = DecomposePCANMF.ATTR_PCA_COMPONENTS, description = "Number of components chosen"),
@@ -375,13 +376,19 @@ public class DecomposePCANMF extends AbstractProcessor {
             } else {
                 List<Curve> curves = readCurves(session, flowFile, kind, source, dataPath, context);
                 history.add(step);
+                Map<String, List<ProcessStep>> sampleHistory = new LinkedHashMap<>();
+                for (Curve c : curves) {
+                    if (!c.history().isEmpty()) {
+                        sampleHistory.put(c.name(), ProcessingHistory.fromText(c.history()));
+                    }
+                }
                 Series series = CommonGrid.align(curves, gridRule, gmin, gmax, maxValues);
                 DecompositionJob.Result r = DecompositionJob.run(series, options);
                 boolean gr = componentFormat == ComponentFormat.GR || (componentFormat == ComponentFormat.AUTO
                         && curves.stream().allMatch(c -> c.name().toLowerCase(Locale.ROOT).endsWith(".gr")));
                 common.putAll(summary(r.pca().explainedVarianceRatio(), r.k(), r.varianceExplained(),
                         r.nmf().reconstructionError(), r.nmf(), series.samples(), series.points(), series.resampled()));
-                outputs = seriesOutputs(r, stem, gr, history, source);
+                outputs = seriesOutputs(r, stem, gr, history, sampleHistory, source);
             }
             common.put(SpectroAttributes.VERSION, BuildInfo.version());
             common.put(SpectroAttributes.PRODUCER, PROCESSOR);
@@ -540,8 +547,13 @@ public class DecomposePCANMF extends AbstractProcessor {
 
     // ---------------------------------------------------------------- outputs of a series
 
+    /**
+     * @param sampleHistory the processing history each member file of the series carried (by member name; members
+     *                      without one are absent): kept whole in the weights JSON ("sample_history"), pointed to
+     *                      from the headers of the other text outputs
+     */
     private List<Output> seriesOutputs(DecompositionJob.Result r, String stem, boolean gr, List<ProcessStep> history,
-                                       String source) {
+                                       Map<String, List<ProcessStep>> sampleHistory, String source) {
         List<Output> out = new ArrayList<>();
         Map<String, String> png = ProcessingHistory.pngText(history);
         Series s = r.series();
@@ -550,6 +562,9 @@ public class DecomposePCANMF extends AbstractProcessor {
             double[] c = r.component(t);
             int index = t + 1;
             Map<String, Object> header = componentHeader(r.nmf(), index, k, source);
+            if (!sampleHistory.isEmpty()) {
+                header.put("samplehistory", sampleHistoryNote(stem, sampleHistory.size(), s.names().length));
+            }
             if (gr) {
                 out.add(new Output(os -> writeGr(os, header, history, s.grid(), c),
                         attrs(stem + "_nmf_" + index + ".gr", "text/plain", "component", index)));
@@ -560,9 +575,10 @@ public class DecomposePCANMF extends AbstractProcessor {
         }
         double[][] w = r.nmf().w();
         Nmf.EndMemberFractions em = r.endMemberFractions();
-        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r.nmf(), em, history),
+        String csvNote = sampleHistory.isEmpty() ? null : sampleHistoryNote(stem, sampleHistory.size(), s.names().length);
+        out.add(new Output(os -> writeWeightsCsv(os, s.names(), w, r.nmf(), em, history, csvNote),
                 attrs(stem + "_weights.csv", "text/csv", "weights.csv", 0)));
-        out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, em, history),
+        out.add(new Output(os -> writeWeightsJson(os, s.names(), w, r, em, history, sampleHistory),
                 attrs(stem + "_weights.json", "application/json", "weights.json", 0)));
         out.add(new Output(os -> os.write(screePlot(r.pca().explainedVarianceRatio(), k, threshold, stem).toPng(png)),
                 attrs(stem + "_scree.png", "image/png", "plot", 0)));
@@ -571,6 +587,11 @@ public class DecomposePCANMF extends AbstractProcessor {
         out.add(new Output(os -> os.write(componentsPlot(s.grid(), r.nmf(), k, gr ? "r" : "x", gr ? "Å" : "", stem)
                 .toPng(png)), attrs(stem + "_components.png", "image/png", "plot", 0)));
         return out;
+    }
+
+    private static String sampleHistoryNote(String stem, int withHistory, int samples) {
+        return "the processing history of " + withHistory + " of the " + samples + " samples is in " + stem
+                + "_weights.json (sample_history)";
     }
 
     private static Map<String, Object> componentHeader(Nmf.Result nmf, int index, int k, String source) {
@@ -622,10 +643,14 @@ public class DecomposePCANMF extends AbstractProcessor {
     }
 
     private static void writeWeightsCsv(OutputStream os, String[] names, double[][] w, Nmf.Result nmf,
-                                        Nmf.EndMemberFractions em, List<ProcessStep> history) throws IOException {
+                                        Nmf.EndMemberFractions em, List<ProcessStep> history, String sampleHistoryNote)
+            throws IOException {
         Writer out = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
         for (String line : ProcessingHistory.toCommentLines(history, "# ")) {
             out.write(line + "\n");
+        }
+        if (sampleHistoryNote != null) {
+            out.write("# " + sampleHistoryNote + "\n");
         }
         int k = w.length == 0 ? 0 : w[0].length;
         if (em != null) {
@@ -673,7 +698,8 @@ public class DecomposePCANMF extends AbstractProcessor {
     }
 
     private static void writeWeightsJson(OutputStream os, String[] names, double[][] w, DecompositionJob.Result r,
-                                         Nmf.EndMemberFractions em, List<ProcessStep> history) throws IOException {
+                                         Nmf.EndMemberFractions em, List<ProcessStep> history,
+                                         Map<String, List<ProcessStep>> sampleHistory) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("samples", List.of(names));
         doc.put("components", r.k());
@@ -704,6 +730,11 @@ public class DecomposePCANMF extends AbstractProcessor {
             doc.put("end_member_fractions", f);
         }
         doc.put("history", ProcessingHistory.toJsonNode(history));
+        if (!sampleHistory.isEmpty()) {
+            Map<String, Object> sh = new LinkedHashMap<>();
+            sampleHistory.forEach((name, steps) -> sh.put(name, ProcessingHistory.toJsonNode(steps)));
+            doc.put("sample_history", sh);
+        }
         JSON.writerWithDefaultPrettyPrinter().writeValue(new NonClosing(os), doc);
     }
 

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -252,8 +254,22 @@ public final class ArchiveReader {
             }
             throw new SeriesException("not a numeric curve: " + msg, e.line() > 0 ? where + ", line " + e.line() : where);
         }
-        return new Curve(name, d.r(), d.g());
+        return new Curve(name, d.r(), d.g(), historyLines(d.header()));
     }
+
+    /** The {@code history.N} and {@code history.N.parameters} entries of a .gr header, as "key = value" lines. */
+    static List<String> historyLines(Map<String, String> header) {
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> e : header.entrySet()) {
+            if (HISTORY_KEY.matcher(e.getKey()).matches()) {
+                lines.add(e.getKey() + " = " + e.getValue());
+            }
+        }
+        return lines;
+    }
+
+    private static final Pattern HISTORY_KEY =
+            Pattern.compile("(?i)history\\.\\d+([._]parameters)?");
 
     /**
      * Refuses names that would escape a directory: absolute, drive letters, backslashes used as

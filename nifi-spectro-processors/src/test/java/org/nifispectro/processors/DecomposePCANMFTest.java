@@ -250,6 +250,49 @@ class DecomposePCANMFTest {
     }
 
     @Test
+    void processingHistoryOfTheMemberFilesIsKeptInTheWeightsJson() throws Exception {
+        // two members as SimulatePDF writes them (history.N header lines before "#### start data"), one without
+        Map<String, byte[]> e = entries(SI_NI);
+        String[] names = SI_NI;
+        String[] cifs = {"si.cif", "ni.cif"};
+        int[] withHistory = {0, 2};
+        for (int i = 0; i < 2; i++) {
+            String member = names[withHistory[i]];
+            String head = "[DEFAULT]\n"
+                    + "history.0 = nifi-spectro SimulatePDF 9.9 at 2026-11-21T10:00:00Z from " + cifs[i]
+                    + " (FlowFile uuid-" + i + ")\n"
+                    + "history.0.parameters = {\"qmax\":\"27\"}\n"
+                    + "#### start data\n#L r G\n";
+            String body = new String(e.get(member), StandardCharsets.ISO_8859_1).lines()
+                    .filter(l -> !l.startsWith("#")).reduce("", (a, b) -> a + b + "\n");
+            e.put(member, (head + body).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        runner.enqueue(tar(e), Map.of("filename", "sini.tar"));
+        runner.run();
+        runner.assertTransferCount(DecomposePCANMF.REL_FAILURE, 0);
+        JsonNode doc = JSON.readTree(ofKind("weights.json").get(0).getContent());
+        JsonNode sh = doc.get("sample_history");
+        assertEquals(2, sh.size(), sh.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonNode steps = sh.get(names[withHistory[i]]);
+            assertEquals(1, steps.size(), steps.toString());
+            assertEquals("nifi-spectro SimulatePDF", steps.get(0).get("program").asText());
+            assertEquals(cifs[i], steps.get(0).get("inputFile").asText());
+            assertEquals("uuid-" + i, steps.get(0).get("inputUuid").asText());
+            assertTrue(steps.get(0).get("parametersJson").asText().contains("qmax"), steps.toString());
+        }
+        assertTrue(!sh.has(names[1]), "the measured member has no history");
+        // the series' own history still ends with this processor's step
+        JsonNode own = doc.get("history");
+        assertTrue(own.get(own.size() - 1).get("program").asText().endsWith("DecomposePCANMF"), own.toString());
+        // the other text outputs say where the members' history is
+        String csv = ofKind("weights.csv").get(0).getContent();
+        assertTrue(csv.contains("processing history of 2 of the 3 samples is in sini_weights.json"), csv);
+        String component = ofKind("component").get(0).getContent();
+        assertTrue(component.contains("samplehistory = the processing history of 2 of the 3 samples"), component);
+    }
+
+    @Test
     void curvesOnDifferentGridsAreResampledOntoTheOverlap() throws Exception {
         // member 2 on a 0.02 A grid from 0.5 to 35 A (linear in r, so interpolation is exact), members 1 and 3 on
         // 0.01 A grids from 1 to 30 and 2 to 40: overlap 2..30 A with the finest step 0.01 -> 2801 points
