@@ -45,6 +45,16 @@ public final class ClassSamples {
      */
     public static List<double[]> bases(Catalog catalog, int c, int variants, Purpose purpose, long seed,
                                        PdfAugmenter augmenter, PdfCalculator calculator) {
+        return bases(catalog, c, variants, purpose, seed, augmenter, calculator, null);
+    }
+
+    /**
+     * As {@link #bases(Catalog, int, int, Purpose, long, PdfAugmenter, PdfCalculator)}; also adds to
+     * {@code deviations} (if not null) each variant's isotropic lattice deviation from its
+     * member's catalog cell, (V_variant / V_member)^(1/3) - 1.
+     */
+    public static List<double[]> bases(Catalog catalog, int c, int variants, Purpose purpose, long seed,
+                                       PdfAugmenter augmenter, PdfCalculator calculator, List<Double> deviations) {
         List<Catalog.Structure> members = catalog.structures(c);
         int m = members.size();
         List<double[]> out = new ArrayList<>(variants);
@@ -58,6 +68,9 @@ public final class ClassSamples {
         for (int v = 0; v < variants; v++) {
             CrystalStructure s = perMember.get(v % m).get(v / m).structure();
             out.add(calculator.calculate(s).g());
+            if (deviations != null) {
+                deviations.add(Math.cbrt(s.lattice().volume() / members.get(v % m).structure().lattice().volume()) - 1);
+            }
         }
         return out;
     }

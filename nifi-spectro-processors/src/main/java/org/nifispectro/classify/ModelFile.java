@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * The model file format, version 1: a zip archive with two entries.
+ * The model file format, version 2 (version 1 files still load): a zip archive with two or three
+ * entries.
  * <ul>
  * <li>{@code model.json} (UTF-8 JSON): {@code format} = "nifi-spectro-classify-model",
  * {@code version} = 1, {@code grid} {rmin, rstep, n} (angstrom), {@code temperature},
@@ -33,6 +34,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <li>{@code prototypes.i16}: all prototypes, class by class, each grid.n values as big-endian
  * signed 16-bit integers v = round(p * 32767) (prototypes are unit-norm, |p| &lt;= 1; the
  * quantisation changes a correlation by less than 1e-4).</li>
+ * <li>Version 2 only, when the model has a second stage: {@code fine.i16}, the fine prototypes in
+ * the same encoding; model.json then holds {@code refinement} {shortlist, maxScale, steps} and
+ * every class a {@code finePrototypes} count; {@code fine-deviation.f32} (big-endian float32 per
+ * fine prototype) holds the lattice deviations of the optional lattice prior
+ * ({@code refinement.latticePenalty}). Without them (and in version 1) the classifier is the
+ * first stage alone.</li>
  * </ul>
  * {@link #read} checks format name, version, grid, counts, entry sizes and values and throws a
  * {@link ModelFormatException} naming the file and the problem.
@@ -41,10 +48,12 @@ public final class ModelFile {
 
     /** Format name in model.json. */
     public static final String FORMAT = "nifi-spectro-classify-model";
-    /** Format version written and read. */
-    public static final int VERSION = 1;
+    /** Format version written; versions 1 and 2 are read. */
+    public static final int VERSION = 2;
     private static final String JSON = "model.json";
     private static final String WEIGHTS = "prototypes.i16";
+    private static final String FINE = "fine.i16";
+    private static final String DEVIATION = "fine-deviation.f32";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelFile() {
@@ -68,12 +77,30 @@ public final class ModelFile {
         json.put("temperature", c.temperature());
         json.put("noneScore", Double.isNaN(c.noneScore()) ? null : c.noneScore());
         json.put("similarity", "Pearson correlation, best prototype per class, SoftMax(score / temperature)");
+        PrototypeClassifier.Refinement ref = c.refinement();
+        if (ref != null) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("shortlist", ref.shortlist());
+            rm.put("maxScale", ref.maxScale());
+            rm.put("steps", ref.steps());
+            rm.put("latticePenalty", ref.latticePenalty());
+            rm.put("latticeTolerance", ref.tolerance());
+            rm.put("deviations", ref.deviation() != null);
+            rm.put("what", "the shortlist best first-stage classes re-scored with the fine prototypes and the input"
+                    + " resampled at r * s, s in 1 +- maxScale in steps of maxScale / steps; score corr - latticePenalty"
+                    + " * ((d_k + s - 1) / latticeTolerance)^2 with d_k the prototype's lattice deviation (" + DEVIATION
+                    + ", big-endian float32)");
+            json.put("refinement", rm);
+        }
         List<Object> classes = new ArrayList<>();
         int[] start = c.start();
         for (StructureClass sc : model.classes()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", sc.id());
             m.put("prototypes", start[sc.id() + 1] - start[sc.id()]);
+            if (ref != null) {
+                m.put("finePrototypes", ref.start()[sc.id() + 1] - ref.start()[sc.id()]);
+            }
             m.put("representative", entry(sc.representative()));
             List<Object> members = new ArrayList<>();
             for (CatalogEntry e : sc.members()) {
@@ -89,17 +116,49 @@ public final class ModelFile {
         zip.write(MAPPER.writeValueAsBytes(json));
         zip.closeEntry();
         zip.putNextEntry(entry(WEIGHTS));
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(c.prototypeCount() * g.n() * 2);
+        zip.write(encode(c.prototypes(), g.n()));
+        zip.closeEntry();
+        if (ref != null) {
+            zip.putNextEntry(entry(FINE));
+            zip.write(encode(ref.prototypes(), g.n()));
+            zip.closeEntry();
+            if (ref.deviation() != null) {
+                zip.putNextEntry(entry(DEVIATION));
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(4 * ref.deviation().length);
+                for (float d : ref.deviation()) {
+                    bb.putFloat(d);
+                }
+                zip.write(bb.array());
+                zip.closeEntry();
+            }
+        }
+        zip.finish();
+    }
+
+    private static byte[] encode(float[][] protos, int n) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(protos.length * n * 2);
         DataOutputStream out = new DataOutputStream(buf);
-        for (float[] p : c.prototypes()) {
+        for (float[] p : protos) {
             for (float v : p) {
                 out.writeShort((short) Math.round(Math.max(-1f, Math.min(1f, v)) * 32767f));
             }
         }
         out.flush();
-        zip.write(buf.toByteArray());
-        zip.closeEntry();
-        zip.finish();
+        return buf.toByteArray();
+    }
+
+    private static float[][] decode(byte[] bytes, int total, int n) {
+        float[][] protos = new float[total][n];
+        java.nio.ShortBuffer sb = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.BIG_ENDIAN)
+                .asShortBuffer();
+        short[] row = new short[n];
+        for (float[] p : protos) {
+            sb.get(row);
+            for (int i = 0; i < p.length; i++) {
+                p[i] = row[i] * (1f / 32767f);
+            }
+        }
+        return protos;
     }
 
     /** Zip entry with a fixed time, so the same model gives the same bytes. */
@@ -140,6 +199,8 @@ public final class ModelFile {
     public static ClassifierModel read(InputStream in, String name) throws ModelFormatException {
         byte[] json = null;
         byte[] weights = null;
+        byte[] fineWeights = null;
+        byte[] deviations = null;
         try {
             ZipInputStream zip = new ZipInputStream(in);
             ZipEntry e;
@@ -148,6 +209,10 @@ public final class ModelFile {
                     json = zip.readAllBytes();
                 } else if (WEIGHTS.equals(e.getName())) {
                     weights = zip.readAllBytes();
+                } else if (FINE.equals(e.getName())) {
+                    fineWeights = zip.readAllBytes();
+                } else if (DEVIATION.equals(e.getName())) {
+                    deviations = zip.readAllBytes();
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -163,9 +228,14 @@ public final class ModelFile {
                 throw bad(name, "format is '" + root.path("format").asText() + "', expected '" + FORMAT + "'");
             }
             int version = root.path("version").asInt(-1);
-            if (version != VERSION) {
-                throw bad(name, "format version " + version + " is not supported (this software reads version "
-                        + VERSION + ")");
+            if (version != 1 && version != VERSION) {
+                throw bad(name, "format version " + version + " is not supported (this software reads versions 1"
+                        + " to " + VERSION + ")");
+            }
+            JsonNode rj = root.path("refinement");
+            boolean fine = version >= 2 && rj.isObject();
+            if (fine && fineWeights == null) {
+                throw bad(name, "model.json declares a refinement stage but the entry " + FINE + " is missing");
             }
             JsonNode gj = root.path("grid");
             ModelGrid grid = new ModelGrid(gj.path("rmin").asDouble(Double.NaN), gj.path("rstep").asDouble(Double.NaN),
@@ -178,6 +248,7 @@ public final class ModelFile {
             }
             List<StructureClass> classes = new ArrayList<>();
             int[] start = new int[cj.size() + 1];
+            int[] fineStart = new int[cj.size() + 1];
             for (int c = 0; c < cj.size(); c++) {
                 JsonNode k = cj.get(c);
                 if (k.path("id").asInt(-1) != c) {
@@ -188,6 +259,13 @@ public final class ModelFile {
                     throw bad(name, "class " + c + " has no prototypes");
                 }
                 start[c + 1] = start[c] + np;
+                if (fine) {
+                    int nf = k.path("finePrototypes").asInt(0);
+                    if (nf < 1) {
+                        throw bad(name, "class " + c + " has no fine prototypes");
+                    }
+                    fineStart[c + 1] = fineStart[c] + nf;
+                }
                 List<CatalogEntry> members = new ArrayList<>();
                 for (JsonNode m : k.path("members")) {
                     members.add(entry(m, name, c));
@@ -200,19 +278,32 @@ public final class ModelFile {
                 throw bad(name, WEIGHTS + " has " + weights.length + " bytes, expected " + expected + " (" + total
                         + " prototypes x " + grid.n() + " points x 2)");
             }
-            float[][] protos = new float[total][grid.n()];
-            java.nio.ShortBuffer sb = java.nio.ByteBuffer.wrap(weights).order(java.nio.ByteOrder.BIG_ENDIAN)
-                    .asShortBuffer();
-            short[] row = new short[grid.n()];
-            for (float[] p : protos) {
-                sb.get(row);
-                for (int i = 0; i < p.length; i++) {
-                    p[i] = row[i] * (1f / 32767f);
+            float[][] protos = decode(weights, total, grid.n());
+            PrototypeClassifier.Refinement ref = null;
+            if (fine) {
+                int totalFine = fineStart[cj.size()];
+                long expectedFine = (long) totalFine * grid.n() * 2;
+                if (fineWeights.length != expectedFine) {
+                    throw bad(name, FINE + " has " + fineWeights.length + " bytes, expected " + expectedFine + " ("
+                            + totalFine + " prototypes x " + grid.n() + " points x 2)");
                 }
+                float[] dev = null;
+                if (rj.path("deviations").asBoolean(false)) {
+                    if (deviations == null || deviations.length != 4L * totalFine) {
+                        throw bad(name, DEVIATION + " is missing or has " + (deviations == null ? 0 : deviations.length)
+                                + " bytes, expected " + 4L * totalFine);
+                    }
+                    dev = new float[totalFine];
+                    java.nio.ByteBuffer.wrap(deviations).asFloatBuffer().get(dev);
+                }
+                ref = new PrototypeClassifier.Refinement(fineStart, decode(fineWeights, totalFine, grid.n()),
+                        rj.path("shortlist").asInt(-1), rj.path("maxScale").asDouble(Double.NaN),
+                        rj.path("steps").asInt(-1), dev, rj.path("latticePenalty").asDouble(0),
+                        rj.path("latticeTolerance").asDouble(0.04));
             }
             Map<String, Object> training = root.has("training")
                     ? MAPPER.convertValue(root.get("training"), HashMap.class) : Map.of();
-            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, t, none), training);
+            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, ref, t, none), training);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * <pre>
  * java -cp nifi-spectro-processors.jar:&lt;dependencies&gt; org.nifispectro.classify.TrainModel \
  *     --cifs /path/to/cifs --out model.zip [--report report.json] [--threshold 0.95] [--uiso 0.01] \
- *     [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16] \
+ *     [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8] [--fine-prototypes 32] \
+ *     [--shortlist 10] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01] \
  *     [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]
  * </pre>
  * The dependencies are Jackson databind and Commons Math 3 (from the NAR's bundled jars or Maven).
@@ -36,7 +37,8 @@ public final class TrainModel {
         Map<String, String> a = parse(args);
         if (!a.containsKey("cifs") || !a.containsKey("out")) {
             System.err.println("usage: TrainModel --cifs DIR --out MODEL.zip [--report REPORT.json] [--threshold 0.95]"
-                    + " [--uiso 0.01] [--max-atoms 5000] [--variants 20] [--augmentations 6] [--prototypes 16]"
+                    + " [--uiso 0.01] [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8]"
+                    + " [--fine-prototypes 32] [--shortlist 10] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01]"
                     + " [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]");
             System.exit(2);
         }
@@ -75,12 +77,18 @@ public final class TrainModel {
         Catalog.Options co = new Catalog.Options(Double.parseDouble(a.getOrDefault("threshold", "0.95")),
                 Double.parseDouble(a.getOrDefault("uiso", "0.01")),
                 Integer.parseInt(a.getOrDefault("max-atoms", "5000")), threads);
-        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "20")),
-                Integer.parseInt(a.getOrDefault("augmentations", "6")),
-                Integer.parseInt(a.getOrDefault("prototypes", "16")),
-                Integer.parseInt(a.getOrDefault("validation-variants", "2")),
-                Integer.parseInt(a.getOrDefault("test-variants", "2")), Augmentation.Ranges.standard(),
-                Long.parseLong(a.getOrDefault("seed", "0")), threads);
+        Trainer.Options d = Trainer.Options.defaults();
+        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "" + d.variants())),
+                Integer.parseInt(a.getOrDefault("augmentations", "" + d.augmentations())),
+                Integer.parseInt(a.getOrDefault("prototypes", "" + d.prototypes())),
+                Integer.parseInt(a.getOrDefault("validation-variants", "" + d.validationVariants())),
+                Integer.parseInt(a.getOrDefault("test-variants", "" + d.testVariants())), Augmentation.Ranges.standard(),
+                Long.parseLong(a.getOrDefault("seed", "" + d.seed())), threads,
+                Integer.parseInt(a.getOrDefault("fine-prototypes", "" + d.finePrototypes())),
+                Integer.parseInt(a.getOrDefault("shortlist", "" + d.shortlist())),
+                Double.parseDouble(a.getOrDefault("max-scale", "" + d.maxScale())),
+                Integer.parseInt(a.getOrDefault("scale-steps", "" + d.scaleSteps())),
+                Double.parseDouble(a.getOrDefault("lattice-penalty", "" + d.latticePenalty())));
         long t0 = System.nanoTime();
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(), co);
         double catalogSeconds = (System.nanoTime() - t0) / 1e9;
@@ -105,6 +113,11 @@ public final class TrainModel {
         report.put("variants", to.variants());
         report.put("augmentations", to.augmentations());
         report.put("prototypesPerClass", to.prototypes());
+        report.put("finePrototypesPerClass", to.finePrototypes());
+        report.put("shortlist", to.shortlist());
+        report.put("maxScale", to.maxScale());
+        report.put("scaleSteps", to.scaleSteps());
+        report.put("latticePenalty", to.latticePenalty());
         report.put("validationVariants", to.validationVariants());
         report.put("testVariants", to.testVariants());
         Augmentation.Ranges rg = to.ranges();
@@ -127,6 +140,27 @@ public final class TrainModel {
             acc.put("baseline.heldOutSimulated", Trainer.accuracy(ts.clean(), ts.labels(), r.baseline()::scores));
             acc.put("baseline.perturbedHeldOut", Trainer.accuracy(ts.perturbed(), ts.labels(), r.baseline()::scores));
             report.put("accuracy", acc);
+            if (r.classifier().refinement() != null) {
+                // the same fine prototypes with other scale ranges (ranking only; temperature as trained)
+                Map<String, Object> alt = new LinkedHashMap<>();
+                PrototypeClassifier one = r.classifier().firstStage();
+                alt.put("firstStageOnly", List.of(Trainer.accuracy(ts.clean(), ts.labels(), one::scores),
+                        Trainer.accuracy(ts.perturbed(), ts.labels(), one::scores)));
+                for (double ms : new double[] {0, 0.02, 0.03, 0.04, 0.06}) {
+                    int steps = (int) Math.round(ms / 0.005);
+                    PrototypeClassifier c = r.classifier().withScaleSearch(to.shortlist(), ms, steps);
+                    alt.put(String.format(Locale.ROOT, "maxScale %.3f steps %d", ms, steps),
+                            List.of(Trainer.accuracy(ts.clean(), ts.labels(), c::scores),
+                                    Trainer.accuracy(ts.perturbed(), ts.labels(), c::scores)));
+                }
+                for (double lam : new double[] {0, 0.005, 0.01, 0.02, 0.04}) {
+                    PrototypeClassifier c = r.classifier().withLatticePenalty(lam);
+                    alt.put(String.format(Locale.ROOT, "latticePenalty %.3f", lam),
+                            List.of(Trainer.accuracy(ts.clean(), ts.labels(), c::scores),
+                                    Trainer.accuracy(ts.perturbed(), ts.labels(), c::scores)));
+                }
+                report.put("accuracyByScaleRange", alt);
+            }
         }
         ClassifierModel model = new ClassifierModel(catalog.classes(), r.classifier(),
                 new ObjectMapper().convertValue(report, Map.class));

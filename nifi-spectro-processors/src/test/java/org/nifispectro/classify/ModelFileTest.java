@@ -56,7 +56,7 @@ class ModelFileTest {
             while ((e = in.getNextEntry()) != null) {
                 byte[] b = in.readAllBytes();
                 if (e.getName().equals("model.json")) {
-                    b = new String(b, StandardCharsets.UTF_8).replaceFirst("\"version\" : 1", "\"version\" : 99")
+                    b = new String(b, StandardCharsets.UTF_8).replaceFirst("\"version\" : " + ModelFile.VERSION, "\"version\" : 99")
                             .getBytes(StandardCharsets.UTF_8);
                 }
                 out.putNextEntry(new ZipEntry(e.getName()));
@@ -71,12 +71,56 @@ class ModelFileTest {
     @Test
     void sameSeedGivesTheSameModel() throws Exception {
         Catalog c = ClassifyFixtures.catalog().subset(java.util.List.of(0, 1, 2, 3));
-        Trainer.Options o = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1);
-        Trainer.Options o2 = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2);
+        Trainer.Options o = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1, 6, 3, 0.06, 12);
+        Trainer.Options o2 = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2, 6, 3, 0.06, 12);
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o, null).classifier(), java.util.Map.of()), a);
         ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o2, null).classifier(), java.util.Map.of()), b);
         assertArrayEquals(a.toByteArray(), b.toByteArray());
+    }
+
+    /** Rewrites model.json with edit applied and drops the entries in drop. */
+    private Path rewrite(String name, java.util.function.UnaryOperator<String> edit, String... drop) throws Exception {
+        Path f = dir.resolve(name);
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(ClassifyFixtures.modelFile()));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(f))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                byte[] b = in.readAllBytes();
+                if (java.util.List.of(drop).contains(e.getName())) {
+                    continue;
+                }
+                if (e.getName().equals("model.json")) {
+                    b = edit.apply(new String(b, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(b);
+                out.closeEntry();
+            }
+        }
+        return f;
+    }
+
+    @Test
+    void versionOneModelStillLoadsAsTheFirstStageAlone() throws Exception {
+        // a version-1 file: the same model.json without the refinement section, no fine.i16
+        Path f = rewrite("v1.zip", j -> j.replaceFirst("\"version\" : " + ModelFile.VERSION, "\"version\" : 1"),
+                "fine.i16");
+        ClassifierModel m = ModelFile.read(f);
+        Trainer.Result r = ClassifyFixtures.trained();
+        assertTrue(m.classifier().refinement() == null);
+        assertTrue(r.classifier().refinement() != null && r.classifier().refinement().deviation() != null);
+        // the same scores as the trained classifier's first stage, within the 16-bit quantisation
+        for (float[] x : r.test().clean().subList(0, 10)) {
+            assertArrayEquals(r.classifier().firstStage().scores(x), m.classifier().scores(x), 2e-4);
+        }
+    }
+
+    @Test
+    void declaredSecondStageWithoutItsWeightsIsRefusedNamingTheFile() throws Exception {
+        Path f = rewrite("nofine.zip", j -> j, "fine.i16");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().contains("nofine.zip") && e.getMessage().contains("fine.i16"), e.getMessage());
     }
 }
