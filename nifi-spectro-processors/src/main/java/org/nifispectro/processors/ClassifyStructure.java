@@ -56,6 +56,7 @@ import org.nifispectro.pdf.io.GrReader;
 import org.nifispectro.plot.BarChart;
 import org.nifispectro.plot.Figure;
 import org.nifispectro.processors.common.BuildInfo;
+import org.nifispectro.processors.property.RatioReference;
 import org.nifispectro.processors.common.Failures;
 import org.nifispectro.processors.common.InputException;
 import org.nifispectro.io.stack.ProcessStep;
@@ -84,8 +85,13 @@ import org.nifispectro.processors.common.SpectroAttributes;
         @WritesAttribute(attribute = "classify.top.source", description = "Source id (CIF path in the training folder) of the representative"),
         @WritesAttribute(attribute = "classify.top.probability", description = "SoftMax probability of the top class"),
         @WritesAttribute(attribute = "classify.top.correlation", description = "Pearson correlation of the input with the top class's best prototype"),
+        @WritesAttribute(attribute = "classify.top.type", description = "Structure type of the top class: space group, "
+                + "atoms per cell, per-element counts (e.g. Fm3m|4|4 for fcc metals)"),
         @WritesAttribute(attribute = "classify.second.probability", description = "Probability of the second class"),
-        @WritesAttribute(attribute = "classify.probability.ratio", description = "Top probability divided by the second"),
+        @WritesAttribute(attribute = "classify.next.type.probability", description = "Probability of the best class of "
+                + "another structure type"),
+        @WritesAttribute(attribute = "classify.probability.ratio", description = "Top probability divided by the one "
+                + "'Ratio Compares With' names"),
         @WritesAttribute(attribute = "classify.none.probability", description = "Probability that the structure is none of the catalog's"),
         @WritesAttribute(attribute = "classify.identified", description = "true when the confidence rule is met"),
         @WritesAttribute(attribute = "classify.model", description = "Model file used (or 'default')"),
@@ -123,12 +129,20 @@ public class ClassifyStructure extends AbstractProcessor {
     static final PropertyDescriptor MIN_RATIO = new PropertyDescriptor.Builder().name("Minimum Probability Ratio")
             .description("Identified only if the top probability is at least this multiple of the second's (>= 1)")
             .required(true).defaultValue("1.5").addValidator(StandardValidators.NUMBER_VALIDATOR).build();
+    static final PropertyDescriptor RATIO_REFERENCE = new PropertyDescriptor.Builder().name("Ratio Compares With")
+            .description("What the Minimum Probability Ratio divides the top probability by")
+            .required(true).allowableValues(RatioReference.class).defaultValue(RatioReference.NEXT_STRUCTURE_TYPE).build();
     static final PropertyDescriptor MAX_SIZE = new PropertyDescriptor.Builder().name("Maximum Input Size")
             .description("Larger inputs are refused to failure before being read into memory")
             .required(true).defaultValue("20 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(MODEL_FILE, TOP_K, MIN_PROBABILITY, MIN_RATIO,
-            MAX_SIZE);
+            RATIO_REFERENCE, MAX_SIZE);
+    /**
+     * Candidates ranked internally, so the best class of another structure type is found even when the
+     * top-k shown are all of the top's type.
+     */
+    private static final int TYPE_SEARCH = 64;
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_IDENTIFIED, REL_UNIDENTIFIED, REL_CHART,
             REL_ORIGINAL, REL_FAILURE);
     private static final String PROCESSOR = "ClassifyStructure";
@@ -137,6 +151,7 @@ public class ClassifyStructure extends AbstractProcessor {
     private volatile ClassifierModel model;
     private volatile String modelName;
     private volatile int topK;
+    private volatile RatioReference ratioReference;
     private volatile double minProbability;
     private volatile double minRatio;
     private volatile long maxBytes;
@@ -207,6 +222,7 @@ public class ClassifyStructure extends AbstractProcessor {
         topK = context.getProperty(TOP_K).asInteger();
         minProbability = context.getProperty(MIN_PROBABILITY).asDouble();
         minRatio = context.getProperty(MIN_RATIO).asDouble();
+        ratioReference = context.getProperty(RATIO_REFERENCE).asAllowableValue(RatioReference.class);
         maxBytes = context.getProperty(MAX_SIZE).asDataSize(DataUnit.B).longValue();
     }
 
@@ -230,12 +246,17 @@ public class ClassifyStructure extends AbstractProcessor {
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
             return;
         }
-        List<Candidate> ranking = result0.candidates();
-        Candidate top = ranking.get(0);
-        double second = ranking.size() > 1 ? ranking.get(1).probability() : 0;
-        double ratio = second > 0 ? top.probability() / second : Double.POSITIVE_INFINITY;
-        boolean identified = top.probability() >= minProbability && ratio >= minRatio;
+        List<Candidate> ranked = result0.candidates();
+        Candidate top = ranked.get(0);
         StructureClass topClass = m.classes().get(top.classId());
+        String topType = topClass.representative().structureTypeKey();
+        double second = ranked.size() > 1 ? ranked.get(1).probability() : 0;
+        double nextType = nextTypeProbability(m, ranked, topType);
+        double reference = ratioReference == RatioReference.NEXT_CLASS ? second : nextType;
+        double ratio = reference > 0 ? top.probability() / reference : Double.POSITIVE_INFINITY;
+        boolean identified = top.probability() >= minProbability && ratio >= minRatio;
+        List<Candidate> ranking = ranked.subList(0, Math.min(topK, ranked.size()));
+        PrototypeClassifier.Ranking shown = new PrototypeClassifier.Ranking(ranking, result0.noneProbability());
 
         Map<String, String> attributes = new HashMap<>();
         attributes.put("classify.top.class", Integer.toString(top.classId()));
@@ -244,7 +265,9 @@ public class ClassifyStructure extends AbstractProcessor {
         attributes.put("classify.top.source", topClass.representative().sourceId());
         attributes.put("classify.top.probability", fmt(top.probability()));
         attributes.put("classify.top.correlation", fmt(top.correlation()));
+        attributes.put("classify.top.type", topType);
         attributes.put("classify.second.probability", fmt(second));
+        attributes.put("classify.next.type.probability", fmt(nextType));
         attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
         attributes.put("classify.none.probability", fmt(result0.noneProbability()));
         attributes.put("classify.identified", Boolean.toString(identified));
@@ -258,7 +281,7 @@ public class ClassifyStructure extends AbstractProcessor {
         byte[] json;
         byte[] png;
         try {
-            Map<String, Object> report = report(filename, m, result0, identified);
+            Map<String, Object> report = report(filename, m, shown, identified);
             report.put("history", ProcessingHistory.toJsonNode(history));
             json = MAPPER.writeValueAsBytes(report);
             png = chart(stem, m, ranking, history);
@@ -294,6 +317,19 @@ public class ClassifyStructure extends AbstractProcessor {
         session.transfer(flowFile, REL_ORIGINAL);
     }
 
+    /**
+     * The probability of the best-ranked class whose structure type differs from the top's; when none of the
+     * ranked candidates differs and the ranking was cut, the last one's probability (an upper bound).
+     */
+    static double nextTypeProbability(ClassifierModel m, List<Candidate> ranked, String topType) {
+        for (int i = 1; i < ranked.size(); i++) {
+            if (!m.classes().get(ranked.get(i).classId()).representative().structureTypeKey().equals(topType)) {
+                return ranked.get(i).probability();
+            }
+        }
+        return ranked.size() < m.classes().size() ? ranked.get(ranked.size() - 1).probability() : 0;
+    }
+
     /** Classifies the PDF; adds the processing history the input's header carries to {@code history}. */
     private PrototypeClassifier.Ranking classify(ProcessSession session, FlowFile flowFile, String filename, ClassifierModel m,
                                                  List<ProcessStep> history) throws InputException {
@@ -320,7 +356,7 @@ public class ClassifyStructure extends AbstractProcessor {
             history.addAll(ProcessingHistory.fromText(header.isEmpty() ? List.of()
                     : Arrays.asList(header.split("\r?\n|\r"))));
             try {
-                return m.classify(fast.r(), fast.g(), topK);
+                return m.classify(fast.r(), fast.g(), Math.max(topK, TYPE_SEARCH));
             } catch (PdfInputException e) {
                 List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1)
                         .split("\r?\n|\r", -1));
@@ -338,7 +374,7 @@ public class ClassifyStructure extends AbstractProcessor {
                     e.line() > 0 ? name + ", line " + e.line() : name);
         }
         try {
-            return m.classify(data.r(), data.g(), topK);
+            return m.classify(data.r(), data.g(), Math.max(topK, TYPE_SEARCH));
         } catch (PdfInputException e) {
             String where = e.row() >= 0 ? name + ", line " + lineOfRow(lines, e.row()) : name;
             throw new InputException(e.getMessage(), where);
@@ -402,7 +438,8 @@ public class ClassifyStructure extends AbstractProcessor {
         model.put("grid", m.classifier().grid().toString());
         out.put("model", model);
         out.put("identified", identified);
-        out.put("rule", Map.of("minimumTopProbability", minProbability, "minimumProbabilityRatio", minRatio));
+        out.put("rule", Map.of("minimumTopProbability", minProbability, "minimumProbabilityRatio", minRatio,
+                "ratioComparesWith", ratioReference.getValue()));
         out.put("noneProbability", result.noneProbability());
         List<Object> list = new ArrayList<>();
         int rank = 1;

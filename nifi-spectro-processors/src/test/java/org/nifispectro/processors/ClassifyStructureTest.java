@@ -215,6 +215,38 @@ class ClassifyStructureTest {
     }
 
     @Test
+    void fccClassesAtOtherLatticeScalesDoNotMakeNickelAmbiguous() throws Exception {
+        // measured Ni: its fcc class and the fcc classes of other metals a few per cent away in lattice
+        // parameter (Cu: 3.61 vs 3.52 A) share the probability; the structure type (fcc, Fm-3m, 4 atoms) is clear
+        Assumptions.assumeTrue(ModelCache.class.getResource(ModelCache.DEFAULT_RESOURCE) != null,
+                "no default model in the jar");
+        runner.removeProperty(ClassifyStructure.MODEL_FILE);
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_IDENTIFIED, 1);
+        MockFlowFile json = runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).get(0);
+        json.assertAttributeEquals("classify.top.type", "Fm3m|4|4");
+        double top = Double.parseDouble(json.getAttribute("classify.top.probability"));
+        double nextType = Double.parseDouble(json.getAttribute("classify.next.type.probability"));
+        double second = Double.parseDouble(json.getAttribute("classify.second.probability"));
+        assertTrue(nextType <= second, nextType + " > " + second);
+        assertEquals(top / nextType, Double.parseDouble(json.getAttribute("classify.probability.ratio")), 1e-3 * top / nextType);
+        JsonNode root = new ObjectMapper().readTree(json.getContent());
+        assertEquals("Next Structure Type", root.path("rule").path("ratioComparesWith").asText());
+        assertEquals(5, root.path("candidates").size(), "Top K candidates shown, not the internal search");
+
+        // MLstructureMining's reading (ratio to the next class, whatever its type) under the same threshold
+        runner.clearTransferState();
+        runner.setProperty(ClassifyStructure.RATIO_REFERENCE, "Next Class");
+        runner.setProperty(ClassifyStructure.MIN_RATIO, Double.toString(top / second + 0.01));
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_UNIDENTIFIED, 1);
+        MockFlowFile strict = runner.getFlowFilesForRelationship(ClassifyStructure.REL_UNIDENTIFIED).get(0);
+        assertEquals(top / second, Double.parseDouble(strict.getAttribute("classify.probability.ratio")), 1e-3 * top / second);
+    }
+
+    @Test
     void defaultModelClassifiesNickel() throws Exception {
         Assumptions.assumeTrue(ModelCache.class.getResource(ModelCache.DEFAULT_RESOURCE) != null,
                 "no default model in the jar");
