@@ -56,7 +56,7 @@ import org.nifispectro.pdf.io.GrReader;
 import org.nifispectro.plot.BarChart;
 import org.nifispectro.plot.Figure;
 import org.nifispectro.processors.common.BuildInfo;
-import org.nifispectro.processors.property.RatioReference;
+import org.nifispectro.processors.property.ConfidenceLevel;
 import org.nifispectro.processors.common.Failures;
 import org.nifispectro.processors.common.InputException;
 import org.nifispectro.io.stack.ProcessStep;
@@ -88,10 +88,12 @@ import org.nifispectro.processors.common.SpectroAttributes;
         @WritesAttribute(attribute = "classify.top.type", description = "Structure type of the top class: space group, "
                 + "atoms per cell, per-element counts (e.g. Fm3m|4|4 for fcc metals)"),
         @WritesAttribute(attribute = "classify.second.probability", description = "Probability of the second class"),
-        @WritesAttribute(attribute = "classify.next.type.probability", description = "Probability of the best class of "
-                + "another structure type"),
-        @WritesAttribute(attribute = "classify.probability.ratio", description = "Top probability divided by the one "
-                + "'Ratio Compares With' names"),
+        @WritesAttribute(attribute = "classify.top.type.probability", description = "Summed probability of the ranked "
+                + "classes of the top class's structure type"),
+        @WritesAttribute(attribute = "classify.next.type.probability", description = "Summed probability of the best "
+                + "other structure type"),
+        @WritesAttribute(attribute = "classify.probability.ratio", description = "The ratio the confidence rule judged: "
+                + "top type / next type, or top class / second class (Confidence Rule Level)"),
         @WritesAttribute(attribute = "classify.none.probability", description = "Probability that the structure is none of the catalog's"),
         @WritesAttribute(attribute = "classify.identified", description = "true when the confidence rule is met"),
         @WritesAttribute(attribute = "classify.model", description = "Model file used (or 'default')"),
@@ -124,20 +126,23 @@ public class ClassifyStructure extends AbstractProcessor {
             .description("Number of candidates in the ranking and the chart")
             .required(true).defaultValue("5").addValidator(StandardValidators.createLongValidator(1, 100, true)).build();
     static final PropertyDescriptor MIN_PROBABILITY = new PropertyDescriptor.Builder().name("Minimum Top Probability")
-            .description("Identified only if the top class's probability is at least this (0-1)")
+            .description("Identified only if the probability the confidence rule judges (the top class's structure type, "
+                    + "or the top class: Confidence Rule Level) is at least this (0-1)")
             .required(true).defaultValue("0.3").addValidator(probability()).build();
     static final PropertyDescriptor MIN_RATIO = new PropertyDescriptor.Builder().name("Minimum Probability Ratio")
-            .description("Identified only if the top probability is at least this multiple of the second's (>= 1)")
+            .description("Identified only if the judged probability is at least this multiple of the next type's (or "
+                    + "the second class's) (>= 1)")
             .required(true).defaultValue("1.5").addValidator(StandardValidators.NUMBER_VALIDATOR).build();
-    static final PropertyDescriptor RATIO_REFERENCE = new PropertyDescriptor.Builder().name("Ratio Compares With")
-            .description("What the Minimum Probability Ratio divides the top probability by")
-            .required(true).allowableValues(RatioReference.class).defaultValue(RatioReference.NEXT_STRUCTURE_TYPE).build();
+    static final PropertyDescriptor CONFIDENCE_LEVEL = new PropertyDescriptor.Builder().name("Confidence Rule Level")
+            .description("What Minimum Top Probability and Minimum Probability Ratio judge: the top class's structure "
+                    + "type (summed probability of its classes against the best other type) or the top class alone")
+            .required(true).allowableValues(ConfidenceLevel.class).defaultValue(ConfidenceLevel.STRUCTURE_TYPE).build();
     static final PropertyDescriptor MAX_SIZE = new PropertyDescriptor.Builder().name("Maximum Input Size")
             .description("Larger inputs are refused to failure before being read into memory")
             .required(true).defaultValue("20 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(MODEL_FILE, TOP_K, MIN_PROBABILITY, MIN_RATIO,
-            RATIO_REFERENCE, MAX_SIZE);
+            CONFIDENCE_LEVEL, MAX_SIZE);
     /**
      * Candidates ranked internally, so the best class of another structure type is found even when the
      * top-k shown are all of the top's type.
@@ -151,7 +156,7 @@ public class ClassifyStructure extends AbstractProcessor {
     private volatile ClassifierModel model;
     private volatile String modelName;
     private volatile int topK;
-    private volatile RatioReference ratioReference;
+    private volatile ConfidenceLevel confidenceLevel;
     private volatile double minProbability;
     private volatile double minRatio;
     private volatile long maxBytes;
@@ -222,7 +227,7 @@ public class ClassifyStructure extends AbstractProcessor {
         topK = context.getProperty(TOP_K).asInteger();
         minProbability = context.getProperty(MIN_PROBABILITY).asDouble();
         minRatio = context.getProperty(MIN_RATIO).asDouble();
-        ratioReference = context.getProperty(RATIO_REFERENCE).asAllowableValue(RatioReference.class);
+        confidenceLevel = context.getProperty(CONFIDENCE_LEVEL).asAllowableValue(ConfidenceLevel.class);
         maxBytes = context.getProperty(MAX_SIZE).asDataSize(DataUnit.B).longValue();
     }
 
@@ -251,10 +256,12 @@ public class ClassifyStructure extends AbstractProcessor {
         StructureClass topClass = m.classes().get(top.classId());
         String topType = topClass.representative().structureTypeKey();
         double second = ranked.size() > 1 ? ranked.get(1).probability() : 0;
-        double nextType = nextTypeProbability(m, ranked, topType);
-        double reference = ratioReference == RatioReference.NEXT_CLASS ? second : nextType;
-        double ratio = reference > 0 ? top.probability() / reference : Double.POSITIVE_INFINITY;
-        boolean identified = top.probability() >= minProbability && ratio >= minRatio;
+        double[] types = typeProbabilities(m, ranked, topType);
+        boolean byClass = confidenceLevel == ConfidenceLevel.CLASS;
+        double judged = byClass ? top.probability() : types[0];
+        double reference = byClass ? second : types[1];
+        double ratio = reference > 0 ? judged / reference : Double.POSITIVE_INFINITY;
+        boolean identified = judged >= minProbability && ratio >= minRatio;
         List<Candidate> ranking = ranked.subList(0, Math.min(topK, ranked.size()));
         PrototypeClassifier.Ranking shown = new PrototypeClassifier.Ranking(ranking, result0.noneProbability());
 
@@ -267,7 +274,8 @@ public class ClassifyStructure extends AbstractProcessor {
         attributes.put("classify.top.correlation", fmt(top.correlation()));
         attributes.put("classify.top.type", topType);
         attributes.put("classify.second.probability", fmt(second));
-        attributes.put("classify.next.type.probability", fmt(nextType));
+        attributes.put("classify.top.type.probability", fmt(types[0]));
+        attributes.put("classify.next.type.probability", fmt(types[1]));
         attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
         attributes.put("classify.none.probability", fmt(result0.noneProbability()));
         attributes.put("classify.identified", Boolean.toString(identified));
@@ -318,16 +326,25 @@ public class ClassifyStructure extends AbstractProcessor {
     }
 
     /**
-     * The probability of the best-ranked class whose structure type differs from the top's; when none of the
-     * ranked candidates differs and the ranking was cut, the last one's probability (an upper bound).
+     * {summed probability of the ranked classes of the top's structure type, that of the best other type}. When
+     * no other type is among the ranked candidates and the ranking was cut, the last one's probability stands in
+     * for the other type (an upper bound of any single class left out).
      */
-    static double nextTypeProbability(ClassifierModel m, List<Candidate> ranked, String topType) {
-        for (int i = 1; i < ranked.size(); i++) {
-            if (!m.classes().get(ranked.get(i).classId()).representative().structureTypeKey().equals(topType)) {
-                return ranked.get(i).probability();
+    static double[] typeProbabilities(ClassifierModel m, List<Candidate> ranked, String topType) {
+        Map<String, Double> totals = new LinkedHashMap<>();
+        for (Candidate c : ranked) {
+            totals.merge(m.classes().get(c.classId()).representative().structureTypeKey(), c.probability(), Double::sum);
+        }
+        double next = -1;
+        for (Map.Entry<String, Double> e : totals.entrySet()) {
+            if (!e.getKey().equals(topType)) {
+                next = Math.max(next, e.getValue());
             }
         }
-        return ranked.size() < m.classes().size() ? ranked.get(ranked.size() - 1).probability() : 0;
+        if (next < 0) {
+            next = ranked.size() < m.classes().size() ? ranked.get(ranked.size() - 1).probability() : 0;
+        }
+        return new double[] {totals.get(topType), next};
     }
 
     /** Classifies the PDF; adds the processing history the input's header carries to {@code history}. */
@@ -439,7 +456,7 @@ public class ClassifyStructure extends AbstractProcessor {
         out.put("model", model);
         out.put("identified", identified);
         out.put("rule", Map.of("minimumTopProbability", minProbability, "minimumProbabilityRatio", minRatio,
-                "ratioComparesWith", ratioReference.getValue()));
+                "level", confidenceLevel.getValue()));
         out.put("noneProbability", result.noneProbability());
         List<Object> list = new ArrayList<>();
         int rank = 1;
