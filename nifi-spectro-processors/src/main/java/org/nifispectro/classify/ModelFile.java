@@ -178,6 +178,23 @@ public final class ModelFile {
         return m;
     }
 
+    /** The current entry, counted against the remaining budget[0] bytes; refused once it is exceeded. */
+    private static byte[] readLimited(ZipInputStream zip, String name, String entry, long[] budget, long limit)
+            throws IOException, ModelFormatException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        int r;
+        while ((r = zip.read(buf)) > 0) {
+            budget[0] -= r;
+            if (budget[0] < 0) {
+                throw bad(name, "entry " + entry + " expands past the limit of all entries together ("
+                        + limit + " bytes for a model file): not a model made by TrainModel");
+            }
+            out.write(buf, 0, r);
+        }
+        return out.toByteArray();
+    }
+
     /** Reads and validates a model file. */
     public static ClassifierModel read(Path file) throws ModelFormatException {
         if (!Files.isRegularFile(file)) {
@@ -195,8 +212,21 @@ public final class ModelFile {
      *
      * @param name file name for messages
      */
-    @SuppressWarnings("unchecked")
     public static ClassifierModel read(InputStream in, String name) throws ModelFormatException {
+        return read(in, name, MAX_EXPANDED_BYTES);
+    }
+
+    /**
+     * Most bytes the entries of a model zip may expand to, all together: 20x the shipped model's 80 MB in
+     * memory. A larger file is refused while it is inflated (a zip bomb configured as the model would
+     * otherwise exhaust the heap when the processor is scheduled).
+     */
+    static final long MAX_EXPANDED_BYTES = 1600L << 20;
+    /** Most entries a model zip may hold (a TrainModel zip has four). */
+    static final int MAX_ENTRIES = 64;
+
+    @SuppressWarnings("unchecked")
+    static ClassifierModel read(InputStream in, String name, long maxExpandedBytes) throws ModelFormatException {
         byte[] json = null;
         byte[] weights = null;
         byte[] fineWeights = null;
@@ -204,15 +234,20 @@ public final class ModelFile {
         try {
             ZipInputStream zip = new ZipInputStream(in);
             ZipEntry e;
+            long[] budget = {maxExpandedBytes};
+            int entries = 0;
             while ((e = zip.getNextEntry()) != null) {
+                if (++entries > MAX_ENTRIES) {
+                    throw bad(name, "more than " + MAX_ENTRIES + " entries: not a model made by TrainModel");
+                }
                 if (JSON.equals(e.getName())) {
-                    json = zip.readAllBytes();
+                    json = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 } else if (WEIGHTS.equals(e.getName())) {
-                    weights = zip.readAllBytes();
+                    weights = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 } else if (FINE.equals(e.getName())) {
-                    fineWeights = zip.readAllBytes();
+                    fineWeights = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 } else if (DEVIATION.equals(e.getName())) {
-                    deviations = zip.readAllBytes();
+                    deviations = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 }
             }
         } catch (IOException | IllegalArgumentException e) {

@@ -48,6 +48,37 @@ class ModelFileTest {
     }
 
     @Test
+    void zipBombConfiguredAsTheModelIsRefusedWhileInflating() throws Exception {
+        // 64 MB of zeros compress to ~64 kB; with a 16 MB budget the read stops at the budget, naming the file
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(bos)) {
+            z.putNextEntry(new ZipEntry("prototypes.i16"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                z.write(zeros);
+            }
+            z.closeEntry();
+        }
+        assertTrue(bos.size() < 1 << 20, "the bomb is small: " + bos.size());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(
+                new java.io.ByteArrayInputStream(bos.toByteArray()), "bomb.zip", 16L << 20));
+        assertTrue(e.getMessage().contains("bomb.zip") && e.getMessage().contains("expands past the limit"), e.getMessage());
+        // too many entries
+        ByteArrayOutputStream many = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(many)) {
+            for (int i = 0; i <= ModelFile.MAX_ENTRIES; i++) {
+                z.putNextEntry(new ZipEntry("e" + i));
+                z.closeEntry();
+            }
+        }
+        e = assertThrows(ModelFormatException.class, () -> ModelFile.read(
+                new java.io.ByteArrayInputStream(many.toByteArray()), "many.zip"));
+        assertTrue(e.getMessage().contains("many.zip") && e.getMessage().contains("entries"), e.getMessage());
+        // the shipped-format test model is far inside the default budget
+        assertTrue(Files.size(ClassifyFixtures.modelFile()) * 20 < ModelFile.MAX_EXPANDED_BYTES);
+    }
+
+    @Test
     void otherVersionIsRefusedAsIncompatible() throws Exception {
         Path f = dir.resolve("v99.zip");
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(ClassifyFixtures.modelFile()));
