@@ -49,7 +49,8 @@ import org.nifispectro.pdf.io.GrReader;
  * <pre>
  * java -cp target/classes:target/test-classes:&lt;deps&gt; org.nifispectro.bench.ClassifyBenchmark \
  *   --cifs ../shared/data/cif/inorganic --shared ../shared/data --out target/bench/classify.json \
- *   [--variants 16 --augmentations 6 --prototypes 12 --test-variants 4 --seed 0 --threads 2 --xgb-rounds 60]
+ *   [--variants 40 --augmentations 6 --prototypes 8 --fine-prototypes 32 --test-variants 4 --seed 0 --threads 2
+ *    --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults())
  * </pre>
  * Two more modes (session 3): {@code --model FILE --shared DIR [--max-scale D --scale-steps M]
  * [--quick 1]} measures a saved model (load, measured PDFs, classification time, the 1,000-PDF
@@ -114,11 +115,15 @@ public final class ClassifyBenchmark {
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(),
                 new Catalog.Options(0.95, 0.01, Integer.parseInt(a.getOrDefault("max-atoms", "5000")), threads));
         double catS = (System.nanoTime() - t0) / 1e9;
-        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "16")),
-                Integer.parseInt(a.getOrDefault("augmentations", "6")),
-                Integer.parseInt(a.getOrDefault("prototypes", "12")), 2,
+        // the shipped learner (Trainer.Options.defaults: two stages, 40 variants) unless overridden
+        Trainer.Options def = Trainer.Options.defaults();
+        Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "" + def.variants())),
+                Integer.parseInt(a.getOrDefault("augmentations", "" + def.augmentations())),
+                Integer.parseInt(a.getOrDefault("prototypes", "" + def.prototypes())), def.validationVariants(),
                 Integer.parseInt(a.getOrDefault("test-variants", "4")), Augmentation.Ranges.standard(),
-                Long.parseLong(a.getOrDefault("seed", "0")), threads);
+                Long.parseLong(a.getOrDefault("seed", "0")), threads,
+                Integer.parseInt(a.getOrDefault("fine-prototypes", "" + def.finePrototypes())), def.shortlist(),
+                def.maxScale(), def.scaleSteps(), def.latticePenalty());
         Trainer.Result r = Trainer.train(catalog, to, System.err::println);
         report.put("structures", catalog.structureCount());
         report.put("classes", catalog.classes().size());
