@@ -420,25 +420,21 @@ public final class PrototypeClassifier {
         int filled = 0;
         for (int i = 0; i < s.length; i++) {
             double v = s[i];
+            int p; // insertion point: the next free slot, or the last one when v beats the smallest kept
             if (filled < m) {
-                int p = filled++;
-                while (p > 0 && val[p - 1] < v) {
-                    val[p] = val[p - 1];
-                    top[p] = top[p - 1];
-                    p--;
-                }
-                val[p] = v;
-                top[p] = i;
+                p = filled++;
             } else if (v > val[m - 1]) {
-                int p = m - 1;
-                while (p > 0 && val[p - 1] < v) {
-                    val[p] = val[p - 1];
-                    top[p] = top[p - 1];
-                    p--;
-                }
-                val[p] = v;
-                top[p] = i;
+                p = m - 1;
+            } else {
+                continue;
             }
+            while (p > 0 && val[p - 1] < v) {
+                val[p] = val[p - 1];
+                top[p] = top[p - 1];
+                p--;
+            }
+            val[p] = v;
+            top[p] = i;
         }
         return top;
     }

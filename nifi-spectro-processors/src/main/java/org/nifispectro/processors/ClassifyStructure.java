@@ -154,6 +154,8 @@ public class ClassifyStructure extends AbstractProcessor {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private volatile ClassifierModel model;
+    /** Structure-type key of each class of {@link #model}, computed once when it is loaded. */
+    private volatile String[] typeKeys;
     private volatile String modelName;
     private volatile int topK;
     private volatile ConfidenceLevel confidenceLevel;
@@ -219,7 +221,13 @@ public class ClassifyStructure extends AbstractProcessor {
     public void onScheduled(ProcessContext context) {
         String path = context.getProperty(MODEL_FILE).evaluateAttributeExpressions().getValue();
         try {
-            model = load(path);
+            ClassifierModel loaded = load(path);
+            String[] keys = new String[loaded.classes().size()];
+            for (int c = 0; c < keys.length; c++) {
+                keys[c] = loaded.classes().get(c).representative().structureTypeKey();
+            }
+            typeKeys = keys;
+            model = loaded;
         } catch (ModelFormatException e) {
             throw new ProcessException(e.getMessage(), e);
         }
@@ -240,6 +248,7 @@ public class ClassifyStructure extends AbstractProcessor {
         long start = System.nanoTime();
         String filename = flowFile.getAttribute(CoreAttributes.FILENAME.key());
         ClassifierModel m = model;
+        String[] types = typeKeys;
         PrototypeClassifier.Ranking result0;
         List<ProcessStep> history = new ArrayList<>();
         try {
@@ -254,12 +263,12 @@ public class ClassifyStructure extends AbstractProcessor {
         List<Candidate> ranked = result0.candidates();
         Candidate top = ranked.get(0);
         StructureClass topClass = m.classes().get(top.classId());
-        String topType = topClass.representative().structureTypeKey();
+        String topType = types[top.classId()];
         double second = ranked.size() > 1 ? ranked.get(1).probability() : 0;
-        double[] types = typeProbabilities(m, ranked, topType);
+        double[] typeP = typeProbabilities(types, ranked);
         boolean byClass = confidenceLevel == ConfidenceLevel.CLASS;
-        double judged = byClass ? top.probability() : types[0];
-        double reference = byClass ? second : types[1];
+        double judged = byClass ? top.probability() : typeP[0];
+        double reference = byClass ? second : typeP[1];
         double ratio = reference > 0 ? judged / reference : Double.POSITIVE_INFINITY;
         boolean identified = judged >= minProbability && ratio >= minRatio;
         List<Candidate> ranking = ranked.subList(0, Math.min(topK, ranked.size()));
@@ -274,8 +283,8 @@ public class ClassifyStructure extends AbstractProcessor {
         attributes.put("classify.top.correlation", fmt(top.correlation()));
         attributes.put("classify.top.type", topType);
         attributes.put("classify.second.probability", fmt(second));
-        attributes.put("classify.top.type.probability", fmt(types[0]));
-        attributes.put("classify.next.type.probability", fmt(types[1]));
+        attributes.put("classify.top.type.probability", fmt(typeP[0]));
+        attributes.put("classify.next.type.probability", fmt(typeP[1]));
         attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
         attributes.put("classify.none.probability", fmt(result0.noneProbability()));
         attributes.put("classify.identified", Boolean.toString(identified));
@@ -330,10 +339,11 @@ public class ClassifyStructure extends AbstractProcessor {
      * no other type is among the ranked candidates and the ranking was cut, the last one's probability stands in
      * for the other type (an upper bound of any single class left out).
      */
-    static double[] typeProbabilities(ClassifierModel m, List<Candidate> ranked, String topType) {
+    static double[] typeProbabilities(String[] typeKeys, List<Candidate> ranked) {
+        String topType = typeKeys[ranked.get(0).classId()];
         Map<String, Double> totals = new LinkedHashMap<>();
         for (Candidate c : ranked) {
-            totals.merge(m.classes().get(c.classId()).representative().structureTypeKey(), c.probability(), Double::sum);
+            totals.merge(typeKeys[c.classId()], c.probability(), Double::sum);
         }
         double next = -1;
         for (Map.Entry<String, Double> e : totals.entrySet()) {
@@ -342,7 +352,7 @@ public class ClassifyStructure extends AbstractProcessor {
             }
         }
         if (next < 0) {
-            next = ranked.size() < m.classes().size() ? ranked.get(ranked.size() - 1).probability() : 0;
+            next = ranked.size() < typeKeys.length ? ranked.get(ranked.size() - 1).probability() : 0;
         }
         return new double[] {totals.get(topType), next};
     }
