@@ -743,6 +743,26 @@ public final class ClassifyBenchmark {
             return Arrays.copyOf(m, Math.min(n, m.length));
         }
 
+        /** The first n training profiles of each class. */
+        static List<float[][]> firstOfEach(List<float[][]> train, int n) {
+            List<float[][]> out = new ArrayList<>(train.size());
+            for (float[][] m : train) {
+                out.add(first(m, n));
+            }
+            return out;
+        }
+
+        /** The value of option {@code key} in a step "name_key1value1_key2value2...", or the default. */
+        static String option(String step, String key, Object dflt) {
+            String[] parts = step.split("_");
+            for (int i = 1; i < parts.length; i++) {
+                if (parts[i].startsWith(key)) {
+                    return parts[i].substring(key.length());
+                }
+            }
+            return String.valueOf(dflt);
+        }
+
         /** Linear map y = W x (W m x d, row-major double), then optional unit normalisation. */
         static float[] apply(double[][] w, float[] x, boolean norm) {
             float[] y = new float[w.length];
@@ -922,39 +942,19 @@ public final class ClassifyBenchmark {
                     String[] p = step.substring(5).split("_v");
                     int k = Integer.parseInt(p[0]);
                     int v = p.length > 1 ? Integer.parseInt(p[1]) : 20;
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] m : x.train()) {
-                        tr.add(first(m, v * aug));
-                    }
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     res = acc(x, nn(kmeansAll(tr, k), nc));
                 } else if (step.startsWith("nn")) {
                     int v = step.equals("nnall") ? 1 << 20 : Integer.parseInt(step.substring(2));
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] m : x.train()) {
-                        tr.add(first(m, v * aug));
-                    }
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     res = acc(x, nn(tr, nc));
                 } else if (step.startsWith("lda")) {
                     // lda_s<shrink>_m<dims>_v<variants>_k<protos|0 for all>
-                    double shrink = 0.1;
-                    int m = x.d();
-                    int v = 20;
-                    int k = 0;
-                    for (String p : step.split("_")) {
-                        if (p.startsWith("s")) {
-                            shrink = Double.parseDouble(p.substring(1));
-                        } else if (p.startsWith("m")) {
-                            m = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("v")) {
-                            v = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("k")) {
-                            k = Integer.parseInt(p.substring(1));
-                        }
-                    }
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] mm : x.train()) {
-                        tr.add(first(mm, v * aug));
-                    }
+                    double shrink = Double.parseDouble(option(step, "s", 0.1));
+                    int m = Integer.parseInt(option(step, "m", x.d()));
+                    int v = Integer.parseInt(option(step, "v", 20));
+                    int k = Integer.parseInt(option(step, "k", 0));
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     double[][] w = lda(tr, shrink, m);
                     List<float[][]> tw = map(tr, w, true);
                     if (k > 0) {
@@ -965,10 +965,7 @@ public final class ClassifyBenchmark {
                 } else if (step.startsWith("agg")) {
                     // agg_v<variants>: max, kernel sums and k-NN means over all training profiles of each class
                     int v = Integer.parseInt(step.substring(5));
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] m : x.train()) {
-                        tr.add(first(m, v * aug));
-                    }
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     StringBuilder sb = new StringBuilder();
                     for (String ag : List.of("h0.002", "h0.005", "h0.01", "h0.02", "k3", "k6")) {
                         sb.append("\n   ").append(ag).append(' ').append(acc(x, aggregate(tr, nc, ag)));
@@ -976,34 +973,14 @@ public final class ClassifyBenchmark {
                     res = sb.toString();
                 } else if (step.startsWith("scale")) {
                     // scale_v<variants>_k<shortlist>_r<max rel>_n<steps each side>_p<protos, 0 = all>
-                    int v = 40;
-                    int kk = 10;
-                    double rel = 0.03;
-                    int ns = 6;
-                    int pk = 0;
-                    int fp = 0;
-                    double lam = 0;
-                    for (String p : step.split("_")) {
-                        if (p.startsWith("l")) {
-                            lam = Double.parseDouble(p.substring(1));
-                        } else if (p.startsWith("f")) {
-                            fp = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("v")) {
-                            v = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("k")) {
-                            kk = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("r")) {
-                            rel = Double.parseDouble(p.substring(1));
-                        } else if (p.startsWith("n")) {
-                            ns = Integer.parseInt(p.substring(1));
-                        } else if (p.startsWith("p")) {
-                            pk = Integer.parseInt(p.substring(1));
-                        }
-                    }
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] m : x.train()) {
-                        tr.add(first(m, v * aug));
-                    }
+                    int v = Integer.parseInt(option(step, "v", 40));
+                    int kk = Integer.parseInt(option(step, "k", 10));
+                    double rel = Double.parseDouble(option(step, "r", 0.03));
+                    int ns = Integer.parseInt(option(step, "n", 6));
+                    int pk = Integer.parseInt(option(step, "p", 0));
+                    int fp = Integer.parseInt(option(step, "f", 0));
+                    double lam = Double.parseDouble(option(step, "l", 0));
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     List<float[][]> refs = pk > 0 ? kmeansAll(tr, pk) : tr;
                     Scorer first = nn(fp > 0 ? kmeansAll(tr, fp) : pk > 0 ? refs : kmeansAll(tr, 16), nc);
                     final int fk = kk;
@@ -1041,10 +1018,7 @@ public final class ClassifyBenchmark {
                     String[] pp = step.substring(6).split("_k");
                     int v = Integer.parseInt(pp[0]);
                     int shortlist = pp.length > 1 ? Integer.parseInt(pp[1]) : 10;
-                    List<float[][]> tr = new ArrayList<>();
-                    for (float[][] m : x.train()) {
-                        tr.add(first(m, v * aug));
-                    }
+                    List<float[][]> tr = firstOfEach(x.train(), v * aug);
                     List<float[][]> coarse = kmeansAll(tr, 16);
                     List<float[][]> fine = kmeansAll(tr, 48);
                     int[] st = new int[nc + 1];
