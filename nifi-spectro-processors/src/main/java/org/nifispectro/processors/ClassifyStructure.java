@@ -43,7 +43,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 import org.nifispectro.classify.Candidate;
 import org.nifispectro.classify.CatalogEntry;
 import org.nifispectro.classify.ClassifierModel;
-import org.nifispectro.classify.GrText;
+import org.nifispectro.pdf.io.GrText;
 import org.nifispectro.classify.ModelCache;
 import org.nifispectro.classify.ModelFile;
 import org.nifispectro.classify.ModelFormatException;

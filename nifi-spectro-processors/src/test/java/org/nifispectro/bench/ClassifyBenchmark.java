@@ -24,7 +24,7 @@ import org.nifispectro.classify.Candidate;
 import org.nifispectro.classify.Catalog;
 import org.nifispectro.classify.CatalogEntry;
 import org.nifispectro.classify.ClassifierModel;
-import org.nifispectro.classify.GrText;
+import org.nifispectro.pdf.io.GrText;
 import org.nifispectro.classify.ModelFile;
 import org.nifispectro.classify.ModelGrid;
 import org.nifispectro.classify.PdfAugmenter;

@@ -1,4 +1,4 @@
-package org.nifispectro.classify;
+package org.nifispectro.pdf.io;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Fast path for the r and G columns of a .gr file (PDFgetX3 and PDFgui layouts with a
  * {@code start data} line, or plain columns after '#' comments or free-text lines), parsed
  * straight from the bytes. It returns exactly the numbers
- * {@link org.nifispectro.pdf.io.GrReader} returns for such a file, or {@code null} whenever the
+ * {@link GrReader} returns for such a file, or {@code null} whenever the
  * text is anything but plain decimal columns (Fortran "D" exponents, NaN or
  * Infinity, hex, suffixes, a row with fewer than two numbers or fewer columns than the first,
  * a line starting with a comma, ...): the caller then uses GrReader, with its messages.

@@ -1,4 +1,4 @@
-package org.nifispectro.classify;
+package org.nifispectro.pdf.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.nifispectro.pdf.io.GrData;
-import org.nifispectro.pdf.io.GrReader;
 
 /**
  * GrText must give bit for bit the doubles Java's correctly rounded Double.parseDouble gives (as
@@ -30,7 +28,7 @@ class GrTextTest {
     void everyTestGrFileGivesGrReadersNumbersBitForBit() throws Exception {
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("classify/gr", "pdf/gr", "decompose")) {
-            try (Stream<Path> s = Files.list(ClassifyFixtures.resource("").getParent().resolve(dir))) {
+            try (Stream<Path> s = Files.list(testResources().resolve(dir))) {
                 s.filter(p -> p.toString().endsWith(".gr")).forEach(files::add);
             }
         }
@@ -117,5 +115,10 @@ class GrTextTest {
             assertEquals(Double.doubleToRawLongBits(expected.get(2 * i + 1)), Double.doubleToRawLongBits(c.g()[i]),
                     "row " + i);
         }
+    }
+
+    /** The root of the test resources (the folder holding classify/, pdf/, decompose/). */
+    private static Path testResources() throws java.net.URISyntaxException {
+        return Path.of(GrTextTest.class.getResource("/decompose").toURI()).getParent();
     }
 }
