@@ -9,6 +9,16 @@ point's eps-neighbourhood, fails with MemoryError instead of waking the machine'
 seed-scale stack at the Java run's Eps it passed 18 GB RSS within a minute); the failure is reported.
 Writes wall times per step and, per window, the labels (int32 raw, pixel order) to labels_prefix_<label>.i32.
 
+When a window's DBSCAN raises MemoryError, the time scikit-learn's DBSCAN would have needed is bounded from below
+by running the part of DBSCAN.fit that cannot be skipped, its neighbour search, in slices that fit the memory
+(optional argument lower_bound = 1, default on): the same NearestNeighbors(radius=eps, leaf_size=30) that
+DBSCAN.fit builds, fitted on the same scores, then radius_neighbors(X[slice], return_distance=False) for
+consecutive slices of 2,000 points, each result counted and dropped. DBSCAN.fit does exactly this search
+(in one call, keeping every neighbourhood) and then its core-point expansion on top, so the sum of fit and
+slice times is a lower bound of its wall time on a machine with the memory; the neighbour pairs it found
+times 8 bytes (int64 indices) is a lower bound of the memory it needs. Per window the result carries
+dbscan_lower_bound_s, neighbour_pairs and neighbourhood_gb.
+
 Subset comparison (optional arguments subset_sizes, e.g. 10000,25000,50000,75000,100000, and
 subset_budget_s): right after the L3 PCA, DBSCAN(eps_L3, minpts) on random subsets (numpy default_rng
 seed 20261121, indices sorted, i.e. pixel order) of the kept pixels' PCA scores, smallest first, until
@@ -26,6 +36,7 @@ import h5py
 import numpy as np
 from sklearn.cluster import DBSCAN
 from sklearn.decomposition import PCA
+from sklearn.neighbors import NearestNeighbors
 
 path, out, prefix = sys.argv[1], sys.argv[2], sys.argv[3]
 min_snr, ncomp, minpts = float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
@@ -33,6 +44,7 @@ eps = {"L3": float(sys.argv[7]), "L2": float(sys.argv[8])}
 cap_gb = float(sys.argv[9]) if len(sys.argv) > 9 else 12.0
 subset_sizes = [int(v) for v in sys.argv[10].split(",")] if len(sys.argv) > 10 and sys.argv[10] else []
 subset_budget = float(sys.argv[11]) if len(sys.argv) > 11 else 180.0
+lower_bound = (sys.argv[12] != "0") if len(sys.argv) > 12 else True
 resource.setrlimit(resource.RLIMIT_AS, (int(cap_gb * 2**30), int(cap_gb * 2**30)))
 windows = [("L3", 700.0, 716.0), ("L2", 714.0, 730.0)]
 times = {}
@@ -81,6 +93,21 @@ mask = np.ones(ny * nx, dtype=bool)
 for label, _, _ in windows:
     mask &= np.isfinite(snr[label]) & (snr[label] >= min_snr)
 times["reject"] = time.time() - t
+
+
+def neighbour_search(scores, eps_w, slice_points=2000):
+    """DBSCAN.fit's neighbour search, in slices that fit the memory: (seconds, neighbour pairs); see the module doc."""
+    t0 = time.time()
+    nn = NearestNeighbors(radius=eps_w, leaf_size=30).fit(scores)
+    pairs = 0
+    n = scores.shape[0]
+    for c0 in range(0, n, slice_points):
+        ind = nn.radius_neighbors(scores[c0:c0 + slice_points], return_distance=False)
+        pairs += int(sum(len(a) for a in ind))
+        del ind
+        if c0 % (50 * slice_points) == 0:
+            print("  neighbour search %d / %d points, %.0f s" % (c0, n, time.time() - t0), flush=True)
+    return time.time() - t0, pairs
 
 
 def subsets(scores, eps_w):
@@ -141,6 +168,11 @@ for label, _, _ in windows:
         td = time.time() - t
         print(label, "dbscan MemoryError after", td, flush=True)
         result["windows"][label] = {"pca_s": tp, "dbscan_s": td, "dbscan_error": "MemoryError at %.0f GB address-space cap" % cap_gb}
+        if lower_bound:
+            lb, pairs = neighbour_search(scores, eps[label])
+            print(label, "dbscan neighbour search alone (lower bound)", lb, "pairs", pairs, flush=True)
+            result["windows"][label].update({"dbscan_lower_bound_s": lb, "neighbour_pairs": pairs,
+                                             "neighbourhood_gb": pairs * 8 / 2**30})
         times["pca_" + label] = tp
         times["dbscan_" + label] = td
         continue

@@ -234,16 +234,15 @@ public final class ArchiveReader {
         }
     }
 
-    /** Parses one member as a curve (GrReader: .gr layouts and plain columns). */
+    /** Parses one member as a curve (GrReader: .gr layouts and plain columns, plain decimal columns on its fast path). */
     static Curve parse(byte[] bytes, String name, String source) throws SeriesException {
         String where = source + ", entry " + name;
         if (bytes.length == 0) {
             throw new SeriesException("empty member: no data", where);
         }
-        List<String> lines = new String(bytes, StandardCharsets.ISO_8859_1).lines().toList();
         GrData d;
         try {
-            d = GrReader.parse(lines, name);
+            d = GrReader.parse(bytes, name);
         } catch (GrFormatException e) {
             String msg = e.getMessage();
             String prefix = name + " line " + e.line() + ": ";

@@ -24,14 +24,20 @@ class GrTextTest {
         return GrText.parse(s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    @Test
-    void everyTestGrFileGivesGrReadersNumbersBitForBit() throws Exception {
+    /** The .gr files of the test resources (classify, pdf, decompose). */
+    private static List<Path> testGrFiles() throws Exception {
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("classify/gr", "pdf/gr", "decompose")) {
             try (Stream<Path> s = Files.list(testResources().resolve(dir))) {
                 s.filter(p -> p.toString().endsWith(".gr")).forEach(files::add);
             }
         }
+        return files;
+    }
+
+    @Test
+    void everyTestGrFileGivesGrReadersNumbersBitForBit() throws Exception {
+        List<Path> files = testGrFiles();
         int checked = 0;
         for (Path f : files) {
             byte[] b = Files.readAllBytes(f);
@@ -48,6 +54,28 @@ class GrTextTest {
             checked++;
         }
         assertEquals(files.size(), checked, "every test .gr file takes the fast path");
+    }
+
+    @Test
+    void grReadersByteEntryGivesTheGeneralReadersHeaderLayoutAndColumns() throws Exception {
+        List<Path> files = testGrFiles();
+        for (Path f : files) {
+            GrData general = GrReader.read(f);
+            GrData fast = GrReader.parse(Files.readAllBytes(f), f.getFileName().toString());
+            assertEquals(general.header(), fast.header(), f.toString());
+            assertEquals(general.layout(), fast.layout(), f.toString());
+            assertArrayEquals(general.r(), fast.r(), f.toString());
+            assertArrayEquals(general.g(), fast.g(), f.toString());
+        }
+        // a file the fast path refuses (Fortran exponent) still parses, with the general reader's columns
+        GrData d = GrReader.parse("x = 1\n#### start data\n1D0 2 0.1\n2 3 0.2\n".getBytes(StandardCharsets.ISO_8859_1), "f");
+        assertArrayEquals(new double[] {1, 2}, d.r());
+        assertArrayEquals(new double[] {0.1, 0.2}, d.dg());
+        assertEquals("1", d.header().get("x"));
+        // and a malformed one is refused with the general reader's message and line
+        GrFormatException e = org.junit.jupiter.api.Assertions.assertThrows(GrFormatException.class,
+                () -> GrReader.parse("#### start data\n1 2\n3 x\n".getBytes(StandardCharsets.ISO_8859_1), "f.gr"));
+        assertEquals(3, e.line());
     }
 
     @Test
