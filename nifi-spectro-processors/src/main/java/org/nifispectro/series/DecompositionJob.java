@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.nifispectro.decompose.Nmf;
 import org.nifispectro.decompose.Pca;
@@ -77,15 +78,16 @@ public final class DecompositionJob {
             }
         }
         // a fixed k is known before the PCA: the NMF then runs on another core while the PCA is computed
-        // (measured on 500 x 300, k = 4: the NMF is ~80 % of the work). The common pool has one worker per core
+        // (measured on 500 x 300, k = 4: the NMF is ~75 % of the work). The common pool has one worker per core
         // beside the caller's, so a single worker (2 cores) already gives the second core: a test on
         // getCommonPoolParallelism() >= 2 had kept this off on the 2-core benchmark machine (job 44.9 ms = PCA 7.7
-        // + NMF 37.1 one after the other)
-        CompletableFuture<Nmf.Result> early = null;
+        // + NMF 37.1 one after the other). If no worker has started the NMF when the PCA is done (a busy pool or
+        // machine), this thread runs it itself instead of waiting for one.
+        EarlyNmf early = null;
         if (o.rule() == ComponentRule.FIXED && o.fixed() <= n && o.fixed() <= s.points()
                 && Runtime.getRuntime().availableProcessors() >= 2 && ForkJoinPool.getCommonPoolParallelism() >= 1) {
-            final int kk = o.fixed();
-            early = CompletableFuture.supplyAsync(() -> Nmf.fit(s.values(), o.nmfOptions(kk)));
+            early = new EarlyNmf(s.values(), o.nmfOptions(o.fixed()));
+            ForkJoinPool.commonPool().execute(early::runIfUnclaimed);
         }
         PcaModel pca;
         try {
@@ -93,7 +95,7 @@ public final class DecompositionJob {
             pca = Pca.fit(s.values(), o::components);
         } catch (IllegalArgumentException e) {
             if (early != null) {
-                early.cancel(false);
+                early.cancel();
             }
             throw new SeriesException("PCA: " + e.getMessage(), "");
         }
@@ -102,8 +104,9 @@ public final class DecompositionJob {
         Nmf.Result nmf;
         try {
             if (early != null) {
+                early.runIfUnclaimed();
                 try {
-                    nmf = early.join();
+                    nmf = early.result.join();
                 } catch (CompletionException e) {
                     if (e.getCause() instanceof RuntimeException r) {
                         throw r;
@@ -117,6 +120,34 @@ public final class DecompositionJob {
             throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
         }
         return new Result(s, pca, k, nmf);
+    }
+
+    /** The NMF of a fixed k, run once by whichever thread claims it first (a pool worker or the job's thread). */
+    private static final class EarlyNmf {
+        private final double[][] x;
+        private final Nmf.Options options;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        final CompletableFuture<Nmf.Result> result = new CompletableFuture<>();
+
+        EarlyNmf(double[][] x, Nmf.Options options) {
+            this.x = x;
+            this.options = options;
+        }
+
+        void runIfUnclaimed() {
+            if (claimed.compareAndSet(false, true)) {
+                try {
+                    result.complete(Nmf.fit(x, options));
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            }
+        }
+
+        /** Keeps a worker that has not started yet from running it (one that has started finishes unobserved). */
+        void cancel() {
+            claimed.set(true);
+        }
     }
 
     private static void checkK(int k, Series s) throws SeriesException {
