@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.nifispectro.decompose.Nmf;
 import org.nifispectro.decompose.Pca;
@@ -21,8 +22,8 @@ import org.nifispectro.decompose.PcaModel;
  *   <li>k from {@link DecompositionOptions#components}; k above the number of samples is refused
  *       ("fewer samples than components").</li>
  *   <li>NMF with k components ({@link Nmf#fit}: scikit-learn cd solver, nndsvda, Frobenius) after the
- *       negative-value rule. With {@link ComponentRule#FIXED} k is known up front, so the NMF runs on
- *       the common pool while the PCA is computed (same results; PCA errors are still reported first).</li>
+ *       negative-value rule. With {@link ComponentRule#FIXED} k is known up front, so the PCA runs on
+ *       the common pool while the NMF is computed (same results; PCA errors are still reported first).</li>
  * </ol>
  *
  * <h2>References</h2>
@@ -77,67 +78,70 @@ public final class DecompositionJob {
                         + "decompose", min), s.names()[i]);
             }
         }
-        // a fixed k is known before the PCA: the NMF then runs on another core while the PCA is computed
-        // (measured on 500 x 300, k = 4: the NMF is ~75 % of the work). The common pool has one worker per core
-        // beside the caller's, so a single worker (2 cores) already gives the second core: a test on
-        // getCommonPoolParallelism() >= 2 had kept this off on the 2-core benchmark machine (job 44.9 ms = PCA 7.7
-        // + NMF 37.1 one after the other). If no worker has started the NMF when the PCA is done (a busy pool or
-        // machine), this thread runs it itself instead of waiting for one.
-        EarlyNmf early = null;
+        // a fixed k is known before the PCA, so the PCA and the NMF can run at the same time on two cores (the common
+        // pool has one worker per core beside the caller's: a single worker on 2 cores is enough). The PCA goes to
+        // the pool and the NMF (~75 % of the work on 500 x 300, k = 4) stays on this thread: the PCA's covariance
+        // update forks parallel tasks, which a pool worker runs itself, while on this thread they could wait for a
+        // worker busy with the NMF. If no worker has started the PCA when the NMF is done, this thread runs it.
+        // (Until 2026-11 this ran the other way round, and only from 3 cores on: job 44.9 ms = PCA 7.7 + NMF 37.1.)
         if (o.rule() == ComponentRule.FIXED && o.fixed() <= n && o.fixed() <= s.points()
                 && Runtime.getRuntime().availableProcessors() >= 2 && ForkJoinPool.getCommonPoolParallelism() >= 1) {
-            early = new EarlyNmf(s.values(), o.nmfOptions(o.fixed()));
-            ForkJoinPool.commonPool().execute(early::runIfUnclaimed);
-        }
-        PcaModel pca;
-        try {
-            // only the axes the component rule selects are computed (the job reports ratios and k, no scores)
-            pca = Pca.fit(s.values(), o::components);
-        } catch (IllegalArgumentException e) {
-            if (early != null) {
-                early.cancel();
+            Claimable<PcaModel> pcaTask = new Claimable<>(() -> Pca.fit(s.values(), o::components));
+            ForkJoinPool.commonPool().execute(pcaTask::runIfUnclaimed);
+            Nmf.Result nmf = null;
+            IllegalArgumentException nmfError = null;
+            try {
+                nmf = Nmf.fit(s.values(), o.nmfOptions(o.fixed()));
+            } catch (IllegalArgumentException e) {
+                nmfError = e;
+            } catch (RuntimeException | Error e) {
+                pcaTask.cancel();
+                throw e;
             }
-            throw new SeriesException("PCA: " + e.getMessage(), "");
+            pcaTask.runIfUnclaimed();
+            PcaModel pca = pca(pcaTask::join);
+            int k = o.components(pca);
+            checkK(k, s);
+            if (nmfError != null) { // PCA errors are reported first, as in the sequential order
+                throw new SeriesException("NMF: " + nmfError.getMessage(), nmfWhere(nmfError.getMessage(), s));
+            }
+            return new Result(s, pca, k, nmf);
         }
+        // only the axes the component rule selects are computed (the job reports ratios and k, no scores)
+        PcaModel pca = pca(() -> Pca.fit(s.values(), o::components));
         int k = o.components(pca);
         checkK(k, s);
         Nmf.Result nmf;
         try {
-            if (early != null) {
-                early.runIfUnclaimed();
-                try {
-                    nmf = early.result.join();
-                } catch (CompletionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw e;
-                }
-            } else {
-                nmf = Nmf.fit(s.values(), o.nmfOptions(k));
-            }
+            nmf = Nmf.fit(s.values(), o.nmfOptions(k));
         } catch (IllegalArgumentException e) {
             throw new SeriesException("NMF: " + e.getMessage(), nmfWhere(e.getMessage(), s));
         }
         return new Result(s, pca, k, nmf);
     }
 
-    /** The NMF of a fixed k, run once by whichever thread claims it first (a pool worker or the job's thread). */
-    private static final class EarlyNmf {
-        private final double[][] x;
-        private final Nmf.Options options;
-        private final AtomicBoolean claimed = new AtomicBoolean();
-        final CompletableFuture<Nmf.Result> result = new CompletableFuture<>();
+    private static PcaModel pca(Supplier<PcaModel> fit) throws SeriesException {
+        try {
+            return fit.get();
+        } catch (IllegalArgumentException e) {
+            throw new SeriesException("PCA: " + e.getMessage(), "");
+        }
+    }
 
-        EarlyNmf(double[][] x, Nmf.Options options) {
-            this.x = x;
-            this.options = options;
+    /** Work run once by whichever thread claims it first (a pool worker or the job's thread). */
+    private static final class Claimable<T> {
+        private final Supplier<T> work;
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private final CompletableFuture<T> result = new CompletableFuture<>();
+
+        Claimable(Supplier<T> work) {
+            this.work = work;
         }
 
         void runIfUnclaimed() {
             if (claimed.compareAndSet(false, true)) {
                 try {
-                    result.complete(Nmf.fit(x, options));
+                    result.complete(work.get());
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 }
@@ -147,6 +151,18 @@ public final class DecompositionJob {
         /** Keeps a worker that has not started yet from running it (one that has started finishes unobserved). */
         void cancel() {
             claimed.set(true);
+        }
+
+        /** The result; the work's own RuntimeException if it failed. */
+        T join() {
+            try {
+                return result.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
         }
     }
 
