@@ -584,7 +584,8 @@ public final class Nmf {
      * k = 4). From {@link #SPLIT_MIN_ELEMENTS} elements on (and at least 3 cores), rows (W update) and then channels
      * (X^T W) are split in two halves over the common pool; each half then has its own arrays (X^T restricted to its
      * rows, X to its channels), because every vectorised loop starts at index 0: C2 compiled the same eight-row AXPY
-     * 1.7x slower when its loop started at a parameter (39.6 ms against 23.4 ms for the 200 iterations below).
+     * 1.8x slower when its loop started at a parameter (40.9 ms against 22.7 ms for the 200 iterations below; a
+     * single or four-row AXPY showed no such difference).
      * <p>
      * Measured (CPU time of the 200 iterations on the 500 x 300, k = 4 series, best of 30, same JVM, load ~5): 23.0 ms
      * against 28.1 ms for four rows per sweep, per-iteration arrays, X^T W one component at a time (four passes over
