@@ -31,7 +31,10 @@ import java.util.stream.IntStream;
  * The two large products per iteration ({@code X H^T}, {@code X^T W}) share one pass over X
  * (the W update of a row only needs that row of {@code X H^T}), over row chunks in parallel
  * (common ForkJoinPool). X is held as float rows (4 bytes a value: 387,000 x 1024
- * fits in a 2 GB heap); all sums are double.
+ * fits in a 2 GB heap); all sums are double. Inputs of up to 2^22 values keep X and X^T and
+ * compute both products as AXPYs, each group of eight products in float (W and H rounded to
+ * float for them) added to double sums: reconstruction errors within ~1e-8 relative of the
+ * all-double arithmetic (measured on benchmark (a) and the Si-Ni and CdSe PDF series).
  *
  * <h2>Negative input</h2>
  * PDFs G(r) are negative below the first peak and between peaks. {@link NegativeRule}:
@@ -376,11 +379,13 @@ public final class Nmf {
         double[] w = new double[n * k]; // row-major n x k
         double[] ht = new double[m * k]; // H transposed, row-major m x k
         final boolean small = (long) n * m <= TRANSPOSED_MAX_ELEMENTS;
-        final double[][] xd = small ? widen(x) : null;
-        final double[][] xt = small ? transpose(xd) : null;
-        initNndsvd(x, xd, xt, k, o, w, ht);
-
-        final SmallPass sp = small ? new SmallPass(xd, xt, ht, k) : null;
+        if (small) { // double copies of X and X^T for the Lanczos initialisation only
+            double[][] xd = widen(x);
+            initNndsvd(x, xd, transpose(xd), k, o, w, ht);
+        } else {
+            initNndsvd(x, null, null, k, o, w, ht);
+        }
+        final SmallPass sp = small ? new SmallPass(x, ht, k) : null;
         double violationInit = 0;
         int iter = 0;
         boolean converged = false;
@@ -544,6 +549,26 @@ public final class Nmf {
     }
 
     /** X^T, in 32 x 32 tiles (both arrays' tiles stay in L1). */
+    private static float[][] transpose(float[][] x) {
+        int n = x.length, m = x[0].length;
+        float[][] t = new float[m][n];
+        final int b = 32;
+        for (int i0 = 0; i0 < n; i0 += b) {
+            int i1 = Math.min(n, i0 + b);
+            for (int j0 = 0; j0 < m; j0 += b) {
+                int j1 = Math.min(m, j0 + b);
+                for (int i = i0; i < i1; i++) {
+                    float[] row = x[i];
+                    for (int j = j0; j < j1; j++) {
+                        t[j][i] = row[j];
+                    }
+                }
+            }
+        }
+        return t;
+    }
+
+    /** X^T, in 32 x 32 tiles (both arrays' tiles stay in L1). */
     private static double[][] transpose(double[][] x) {
         int n = x.length, m = x[0].length;
         double[][] t = new double[m][n];
@@ -577,32 +602,41 @@ public final class Nmf {
     }
 
     /**
-     * One coordinate-descent iteration (W then H) for inputs small enough to keep a double copy of X and of X^T, with
+     * One coordinate-descent iteration (W then H) for inputs of up to {@link #TRANSPOSED_MAX_ELEMENTS} values, with
      * buffers allocated once: X H^T as AXPYs over the rows of X^T, eight per sweep, the sweep over W, then X^T W as
      * AXPYs over the rows of X (eight rows, all k components while they are in cache) with the new W, then the sweep
      * over H; the k x k Gram matrices are made in one pass over the updated factor (ten sums in registers for
-     * k = 4). From {@link #SPLIT_MIN_ELEMENTS} elements on (and at least 3 cores), rows (W update) and then channels
-     * (X^T W) are split in two halves over the common pool; each half then has its own arrays (X^T restricted to its
-     * rows, X to its channels), because every vectorised loop starts at index 0: C2 compiled the same eight-row AXPY
-     * 1.8x slower when its loop started at a parameter (40.9 ms against 22.7 ms for the 200 iterations below; a
-     * single or four-row AXPY showed no such difference).
+     * k = 4). In the two products, each group of eight products is multiplied and summed in float (X is held in
+     * float anyway; W and H are rounded to float for them: eight floats per 256-bit vector against four doubles) and
+     * added to double sums; the coordinate-descent sweeps are in double. From {@link #SPLIT_MIN_ELEMENTS} elements
+     * on (and at least 3 cores), rows (W update) and then channels (X^T W) are split in two halves over the common
+     * pool; each half then has its own arrays (X^T restricted to its rows, X to its channels), because every
+     * vectorised loop starts at index 0: C2 compiled the same eight-row AXPY 1.8x slower when its loop started at a
+     * parameter (40.9 ms against 22.7 ms for the 200 iterations below, double version; a single or four-row AXPY
+     * showed no such difference).
      * <p>
-     * Measured (CPU time of the 200 iterations on the 500 x 300, k = 4 series, best of 30, same JVM, load ~5): 23.0 ms
-     * against 28.1 ms for four rows per sweep, per-iteration arrays, X^T W one component at a time (four passes over
-     * X) and W^T W pair by pair. Not kept: float copies of X (29.3 ms: the conversions cost more than the halved
-     * memory traffic saves); Math.fma (no faster here, and a software fallback on CPUs without FMA); pairwise
-     * (tree) sums of the eight products (30 ms: left to right as written vectorises better).
+     * Measured (CPU time of the 200 iterations on the 500 x 300, k = 4 series of benchmark (a), best of 30, same
+     * JVM, load ~3): 15.2 ms with float groups of eight and double sums, 12.5 ms all in float, 23.1 ms all in double
+     * with the same loops, 27.9 ms for the previous double version (four rows per sweep, per-iteration arrays, X^T W
+     * one component at a time, W^T W pair by pair). Reconstruction errors (scikit-learn / all double / float groups):
+     * benchmark (a) 3.8761699365 / 3.8761699555 / 3.8761699363; Si-Ni PDF series k = 2 11.458684 / 11.45868419 /
+     * 11.45868202; CdSe k = 2 2.461122 / 2.46112221 / 2.46112228. All in float moved them by up to 5e-6 relative
+     * (sums of 2901 float products), so it is not used. Not kept either: double products from float copies of X
+     * (29.3 ms: one conversion per product); Math.fma (no faster here, and a software fallback on CPUs without FMA);
+     * pairwise (tree) sums of the eight products (slower than left to right as written).
      */
     private static final class SmallPass {
         private final int n, m, k;
         /** Per part: X^T restricted to the part's rows (m arrays), X restricted to the part's channels (n arrays). */
-        private final double[][][] xtPart, xPart;
+        private final float[][][] xtPart, xPart;
         /** Per part: X H^T of the part's rows (xh[p][t][i]), X^T W of the part's channels (xtw[p][t][c]). */
         private final double[][][] xh, xtw;
+        /** W and H^T rounded to float for the products. */
+        private final float[] wf, htf;
         private final int[] rowFrom, colFrom;
         private final double[] hht, wtw;
 
-        SmallPass(double[][] x, double[][] xt, double[] ht, int k) {
+        SmallPass(float[][] x, double[] ht, int k) {
             this.n = x.length;
             this.m = x[0].length;
             this.k = k;
@@ -611,8 +645,9 @@ public final class Nmf {
             int parts = split ? 2 : 1;
             rowFrom = new int[] {0, split ? n / 2 : n, n};
             colFrom = new int[] {0, split ? m / 2 : m, m};
-            xtPart = new double[parts][][];
-            xPart = new double[parts][][];
+            float[][] xt = transpose(x);
+            xtPart = new float[parts][][];
+            xPart = new float[parts][][];
             xh = new double[parts][][];
             xtw = new double[parts][][];
             for (int p = 0; p < parts; p++) {
@@ -622,13 +657,15 @@ public final class Nmf {
                 xh[p] = new double[k][r1 - r0];
                 xtw[p] = new double[k][c1 - c0];
             }
+            this.wf = new float[n * k];
+            this.htf = new float[m * k];
             this.hht = new double[k * k];
             this.wtw = new double[k * k];
             gramInto(ht, m, k, hht);
         }
 
-        private static double[][] slice(double[][] rows, int from, int to) {
-            double[][] out = new double[rows.length][];
+        private static float[][] slice(float[][] rows, int from, int to) {
+            float[][] out = new float[rows.length][];
             for (int r = 0; r < rows.length; r++) {
                 out[r] = Arrays.copyOfRange(rows[r], from, to);
             }
@@ -637,13 +674,18 @@ public final class Nmf {
 
         /** Updates w then ht; returns the summed projected-gradient violation. Keeps H H^T current for the next call. */
         double iterate(double[] w, double[] ht) {
+            for (int i = 0; i < htf.length; i++) {
+                htf[i] = (float) ht[i];
+            }
             double viol;
             if (xh.length == 2) {
-                viol = IntStream.range(0, 2).parallel().mapToDouble(p -> wPart(p, w, ht)).sum();
-                IntStream.range(0, 2).parallel().forEach(p -> xtwPart(p, w));
+                viol = IntStream.range(0, 2).parallel().mapToDouble(p -> wPart(p, w)).sum();
+                toFloat(w, wf);
+                IntStream.range(0, 2).parallel().forEach(this::xtwPart);
             } else {
-                viol = wPart(0, w, ht);
-                xtwPart(0, w);
+                viol = wPart(0, w);
+                toFloat(w, wf);
+                xtwPart(0);
             }
             gramInto(w, n, k, wtw);
             for (int p = 0; p < xtw.length; p++) {
@@ -653,32 +695,36 @@ public final class Nmf {
             return viol;
         }
 
-        private double wPart(int p, double[] w, double[] ht) {
-            for (double[] r : xh[p]) {
-                Arrays.fill(r, 0);
+        private static void toFloat(double[] a, float[] f) {
+            for (int i = 0; i < a.length; i++) {
+                f[i] = (float) a[i];
             }
-            xhTimes(xtPart[p], ht, xh[p], k);
+        }
+
+        /** X H^T for the rows of part p, then the coordinate-descent sweep over those rows of W. */
+        private double wPart(int p, double[] w) {
+            xhTimes(xtPart[p], htf, xh[p], k);
             return cdSweep(w, rowFrom[p], hht, xh[p], k);
         }
 
-        private void xtwPart(int p, double[] w) {
-            for (double[] r : xtw[p]) {
-                Arrays.fill(r, 0);
-            }
-            xtwTimes(xPart[p], w, xtw[p], k);
+        private void xtwPart(int p) {
+            xtwTimes(xPart[p], wf, xtw[p], k);
         }
 
-        /** xh[t][i] += sum_j X^T[j][i] H^T[j][t], eight rows of X^T per sweep of each xh[t]. */
-        private static void xhTimes(double[][] xt, double[] ht, double[][] xh, int k) {
+        /** xh[t][i] = sum_j X^T[j][i] H^T[j][t], eight rows of X^T per sweep of each xh[t]. */
+        private static void xhTimes(float[][] xt, float[] ht, double[][] xh, int k) {
             final int m = xt.length, len = xh[0].length;
+            for (double[] r : xh) {
+                Arrays.fill(r, 0);
+            }
             int j = 0;
             for (; j + 8 <= m; j += 8) {
-                double[] c0 = xt[j], c1 = xt[j + 1], c2 = xt[j + 2], c3 = xt[j + 3];
-                double[] c4 = xt[j + 4], c5 = xt[j + 5], c6 = xt[j + 6], c7 = xt[j + 7];
+                float[] c0 = xt[j], c1 = xt[j + 1], c2 = xt[j + 2], c3 = xt[j + 3];
+                float[] c4 = xt[j + 4], c5 = xt[j + 5], c6 = xt[j + 6], c7 = xt[j + 7];
                 for (int t = 0; t < k; t++) {
-                    double h0 = ht[j * k + t], h1 = ht[(j + 1) * k + t], h2 = ht[(j + 2) * k + t], h3 = ht[(j + 3) * k + t];
-                    double h4 = ht[(j + 4) * k + t], h5 = ht[(j + 5) * k + t], h6 = ht[(j + 6) * k + t];
-                    double h7 = ht[(j + 7) * k + t];
+                    float h0 = ht[j * k + t], h1 = ht[(j + 1) * k + t], h2 = ht[(j + 2) * k + t], h3 = ht[(j + 3) * k + t];
+                    float h4 = ht[(j + 4) * k + t], h5 = ht[(j + 5) * k + t], h6 = ht[(j + 6) * k + t];
+                    float h7 = ht[(j + 7) * k + t];
                     double[] a = xh[t];
                     for (int i = 0; i < len; i++) {
                         a[i] += (h0 * c0[i] + h1 * c1[i] + h2 * c2[i] + h3 * c3[i])
@@ -687,9 +733,9 @@ public final class Nmf {
                 }
             }
             for (; j < m; j++) {
-                double[] col = xt[j];
+                float[] col = xt[j];
                 for (int t = 0; t < k; t++) {
-                    double h = ht[j * k + t];
+                    float h = ht[j * k + t];
                     double[] a = xh[t];
                     for (int i = 0; i < len; i++) {
                         a[i] += h * col[i];
@@ -698,17 +744,20 @@ public final class Nmf {
             }
         }
 
-        /** xtw[t][c] += sum_i W[i][t] X[i][c], eight rows of X per sweep, all k components per eight rows. */
-        private static void xtwTimes(double[][] x, double[] w, double[][] xtw, int k) {
+        /** xtw[t][c] = sum_i W[i][t] X[i][c], eight rows of X per sweep, all k components per eight rows. */
+        private static void xtwTimes(float[][] x, float[] w, double[][] xtw, int k) {
             final int n = x.length, len = xtw[0].length;
+            for (double[] r : xtw) {
+                Arrays.fill(r, 0);
+            }
             int i = 0;
             for (; i + 8 <= n; i += 8) {
-                double[] r0 = x[i], r1 = x[i + 1], r2 = x[i + 2], r3 = x[i + 3];
-                double[] r4 = x[i + 4], r5 = x[i + 5], r6 = x[i + 6], r7 = x[i + 7];
+                float[] r0 = x[i], r1 = x[i + 1], r2 = x[i + 2], r3 = x[i + 3];
+                float[] r4 = x[i + 4], r5 = x[i + 5], r6 = x[i + 6], r7 = x[i + 7];
                 for (int t = 0; t < k; t++) {
-                    double v0 = w[i * k + t], v1 = w[(i + 1) * k + t], v2 = w[(i + 2) * k + t], v3 = w[(i + 3) * k + t];
-                    double v4 = w[(i + 4) * k + t], v5 = w[(i + 5) * k + t], v6 = w[(i + 6) * k + t];
-                    double v7 = w[(i + 7) * k + t];
+                    float v0 = w[i * k + t], v1 = w[(i + 1) * k + t], v2 = w[(i + 2) * k + t], v3 = w[(i + 3) * k + t];
+                    float v4 = w[(i + 4) * k + t], v5 = w[(i + 5) * k + t], v6 = w[(i + 6) * k + t];
+                    float v7 = w[(i + 7) * k + t];
                     double[] p = xtw[t];
                     for (int c = 0; c < len; c++) {
                         p[c] += (v0 * r0[c] + v1 * r1[c] + v2 * r2[c] + v3 * r3[c])
@@ -717,9 +766,9 @@ public final class Nmf {
                 }
             }
             for (; i < n; i++) {
-                double[] row = x[i];
+                float[] row = x[i];
                 for (int t = 0; t < k; t++) {
-                    double v = w[i * k + t];
+                    float v = w[i * k + t];
                     double[] p = xtw[t];
                     for (int c = 0; c < len; c++) {
                         p[c] += v * row[c];
