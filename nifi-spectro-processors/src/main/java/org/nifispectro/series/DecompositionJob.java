@@ -80,10 +80,11 @@ public final class DecompositionJob {
         }
         // a fixed k is known before the PCA, so the PCA and the NMF can run at the same time on two cores (the common
         // pool has one worker per core beside the caller's: a single worker on 2 cores is enough). The PCA goes to
-        // the pool and the NMF (~75 % of the work on 500 x 300, k = 4) stays on this thread: the PCA's covariance
-        // update forks parallel tasks, which a pool worker runs itself, while on this thread they could wait for a
-        // worker busy with the NMF. If no worker has started the PCA when the NMF is done, this thread runs it.
-        // (Until 2026-11 this ran the other way round, and only from 3 cores on: job 44.9 ms = PCA 7.7 + NMF 37.1.)
+        // the pool and the NMF (the longer: 15.7 ms against 8.3 ms on 500 x 300, k = 4) stays on this thread, which
+        // needs no pool worker for it; the PCA's parallel covariance update then runs as the worker's own fork-join
+        // subtasks. If no worker has started the PCA when the NMF is done, this thread runs it. (Before 2026-11-21
+        // the NMF went to the pool, and only with at least 3 cores: on 2 cores the job ran PCA 7.7 ms + NMF 37.1 ms
+        // one after the other, 44.9 ms.)
         if (o.rule() == ComponentRule.FIXED && o.fixed() <= n && o.fixed() <= s.points()
                 && Runtime.getRuntime().availableProcessors() >= 2 && ForkJoinPool.getCommonPoolParallelism() >= 1) {
             Claimable<PcaModel> pcaTask = new Claimable<>(() -> Pca.fit(s.values(), o::components));
