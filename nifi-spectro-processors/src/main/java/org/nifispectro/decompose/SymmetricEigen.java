@@ -139,6 +139,32 @@ public final class SymmetricEigen {
     }
 
     /**
+     * Eigenvalues of the symmetric tridiagonal matrix with diagonal {@code d} and off-diagonal
+     * {@code e} ({@code e[i]} couples i and i+1; {@code e[n-1]} is ignored), and the unit
+     * eigenvectors of its {@code vectors} largest eigenvalues: the QL and inverse-iteration steps
+     * of {@link #decompose(double[][], int)} without the Householder reduction (for the Lanczos
+     * tridiagonals of {@link Nmf}'s initialisation). The arrays are not modified.
+     */
+    static Result tridiagonal(double[] d, double[] e, int vectors) {
+        int n = d.length;
+        if (n == 0 || e.length != n || vectors < 0 || vectors > n) {
+            throw new IllegalArgumentException("tridiagonal of " + n + " diagonal and " + e.length
+                    + " off-diagonal values, " + vectors + " vectors asked");
+        }
+        double[] lambda = d.clone();
+        double[] off = e.clone();
+        qlEigenvalues(lambda, off);
+        Arrays.sort(lambda);
+        double[] desc = new double[n];
+        for (int i = 0; i < n; i++) {
+            desc[i] = lambda[n - 1 - i];
+        }
+        double[] ee = e.clone();
+        ee[n - 1] = 0;
+        return new Result(desc, vectors == 0 ? new double[0][] : inverseIteration(d, ee, desc, vectors));
+    }
+
+    /**
      * Householder reduction of {@code w} (overwritten: row k keeps the reflector v_k in columns
      * k+1..n-1) to a tridiagonal matrix with diagonal {@code d} and off-diagonal {@code e}
      * ({@code e[k]} couples k and k+1, {@code e[n-1] = 0}). Only the upper triangle of {@code w}

@@ -52,8 +52,13 @@ public final class DecomposeBenchmark {
 
     static final int PIXELS = 602 * 643;
     static final int E = 1024;
-    /** Runs of case (a) before it is timed (JIT compilation of the hot loops). */
-    static final int WARMUP_RUNS = 20;
+    /**
+     * Runs of case (a) before it is timed (JIT compilation of the hot loops). 20 were not enough on the shared 2-core
+     * machine under load ~4 (2026-11-21): C2 was still compiling the tridiagonalisation, the NMF set-up and Gram
+     * kernels during the timed runs (-XX:+PrintCompilation), which took ~60 ms against ~27 ms after 100 warm-up runs
+     * in the same conditions.
+     */
+    static final int WARMUP_RUNS = 100;
     /**
      * Timed runs of case (a) on each side (the best is reported): ~50 ms runs on 2 cores shared with other jobs
      * vary by 3x from run to run, the best of 10 much less.
