@@ -703,62 +703,33 @@ public final class Nmf {
 
         /** X H^T for the rows of part p, then the coordinate-descent sweep over those rows of W. */
         private double wPart(int p, double[] w) {
-            xhTimes(xtPart[p], htf, xh[p], k);
+            rowCombination(xtPart[p], htf, xh[p], k);
             return cdSweep(w, rowFrom[p], hht, xh[p], k);
         }
 
         private void xtwPart(int p) {
-            xtwTimes(xPart[p], wf, xtw[p], k);
+            rowCombination(xPart[p], wf, xtw[p], k);
         }
 
-        /** xh[t][i] = sum_j X^T[j][i] H^T[j][t], eight rows of X^T per sweep of each xh[t]. */
-        private static void xhTimes(float[][] xt, float[] ht, double[][] xh, int k) {
-            final int m = xt.length, len = xh[0].length;
-            for (double[] r : xh) {
-                Arrays.fill(r, 0);
-            }
-            int j = 0;
-            for (; j + 8 <= m; j += 8) {
-                float[] c0 = xt[j], c1 = xt[j + 1], c2 = xt[j + 2], c3 = xt[j + 3];
-                float[] c4 = xt[j + 4], c5 = xt[j + 5], c6 = xt[j + 6], c7 = xt[j + 7];
-                for (int t = 0; t < k; t++) {
-                    float h0 = ht[j * k + t], h1 = ht[(j + 1) * k + t], h2 = ht[(j + 2) * k + t], h3 = ht[(j + 3) * k + t];
-                    float h4 = ht[(j + 4) * k + t], h5 = ht[(j + 5) * k + t], h6 = ht[(j + 6) * k + t];
-                    float h7 = ht[(j + 7) * k + t];
-                    double[] a = xh[t];
-                    for (int i = 0; i < len; i++) {
-                        a[i] += (h0 * c0[i] + h1 * c1[i] + h2 * c2[i] + h3 * c3[i])
-                                + (h4 * c4[i] + h5 * c5[i] + h6 * c6[i] + h7 * c7[i]);
-                    }
-                }
-            }
-            for (; j < m; j++) {
-                float[] col = xt[j];
-                for (int t = 0; t < k; t++) {
-                    float h = ht[j * k + t];
-                    double[] a = xh[t];
-                    for (int i = 0; i < len; i++) {
-                        a[i] += h * col[i];
-                    }
-                }
-            }
-        }
-
-        /** xtw[t][c] = sum_i W[i][t] X[i][c], eight rows of X per sweep, all k components per eight rows. */
-        private static void xtwTimes(float[][] x, float[] w, double[][] xtw, int k) {
-            final int n = x.length, len = xtw[0].length;
-            for (double[] r : xtw) {
+        /**
+         * out[t][c] = sum_j coef[j][t] rows[j][c]: eight rows per sweep of each out[t], all k components per
+         * eight rows (X H^T with rows = the columns of X and coef = H^T; X^T W with rows = the rows of X and
+         * coef = W).
+         */
+        private static void rowCombination(float[][] rows, float[] coef, double[][] out, int k) {
+            final int n = rows.length, len = out[0].length;
+            for (double[] r : out) {
                 Arrays.fill(r, 0);
             }
             int i = 0;
             for (; i + 8 <= n; i += 8) {
-                float[] r0 = x[i], r1 = x[i + 1], r2 = x[i + 2], r3 = x[i + 3];
-                float[] r4 = x[i + 4], r5 = x[i + 5], r6 = x[i + 6], r7 = x[i + 7];
+                float[] r0 = rows[i], r1 = rows[i + 1], r2 = rows[i + 2], r3 = rows[i + 3];
+                float[] r4 = rows[i + 4], r5 = rows[i + 5], r6 = rows[i + 6], r7 = rows[i + 7];
                 for (int t = 0; t < k; t++) {
-                    float v0 = w[i * k + t], v1 = w[(i + 1) * k + t], v2 = w[(i + 2) * k + t], v3 = w[(i + 3) * k + t];
-                    float v4 = w[(i + 4) * k + t], v5 = w[(i + 5) * k + t], v6 = w[(i + 6) * k + t];
-                    float v7 = w[(i + 7) * k + t];
-                    double[] p = xtw[t];
+                    float v0 = coef[i * k + t], v1 = coef[(i + 1) * k + t], v2 = coef[(i + 2) * k + t];
+                    float v3 = coef[(i + 3) * k + t], v4 = coef[(i + 4) * k + t], v5 = coef[(i + 5) * k + t];
+                    float v6 = coef[(i + 6) * k + t], v7 = coef[(i + 7) * k + t];
+                    double[] p = out[t];
                     for (int c = 0; c < len; c++) {
                         p[c] += (v0 * r0[c] + v1 * r1[c] + v2 * r2[c] + v3 * r3[c])
                                 + (v4 * r4[c] + v5 * r5[c] + v6 * r6[c] + v7 * r7[c]);
@@ -766,10 +737,10 @@ public final class Nmf {
                 }
             }
             for (; i < n; i++) {
-                float[] row = x[i];
+                float[] row = rows[i];
                 for (int t = 0; t < k; t++) {
-                    float v = w[i * k + t];
-                    double[] p = xtw[t];
+                    float v = coef[i * k + t];
+                    double[] p = out[t];
                     for (int c = 0; c < len; c++) {
                         p[c] += v * row[c];
                     }
