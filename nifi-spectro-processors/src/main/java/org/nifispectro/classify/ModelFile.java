@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * The model file format, version 2 (version 1 files still load): a zip archive with two or three
+ * The model file format, version 3 (versions 1 and 2 still load): a zip archive with two to five
  * entries.
  * <ul>
  * <li>{@code model.json} (UTF-8 JSON): {@code format} = "nifi-spectro-classify-model",
@@ -40,6 +40,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * fine prototype) holds the lattice deviations of the optional lattice prior
  * ({@code refinement.latticePenalty}). Without them (and in version 1) the classifier is the
  * first stage alone.</li>
+ * <li>Version 3 only, when the model has a pairwise third stage: model.json holds {@code pairwise}
+ * {window, pairs} and {@code pairwise.f32} holds per pair, big-endian: int32 first class, int32
+ * second class (first &lt; second, pairs in increasing order), float32 bias and grid.n float32
+ * discriminant weights ({@link PrototypeClassifier.Pairwise}). A version-3 file without it is a
+ * two-stage model.</li>
  * </ul>
  * {@link #read} checks format name, version, grid, counts, entry sizes and values and throws a
  * {@link ModelFormatException} naming the file and the problem.
@@ -48,12 +53,13 @@ public final class ModelFile {
 
     /** Format name in model.json. */
     public static final String FORMAT = "nifi-spectro-classify-model";
-    /** Format version written; versions 1 and 2 are read. */
-    public static final int VERSION = 2;
+    /** Format version written; versions 1 to 3 are read. */
+    public static final int VERSION = 3;
     private static final String JSON = "model.json";
     private static final String WEIGHTS = "prototypes.i16";
     private static final String FINE = "fine.i16";
     private static final String DEVIATION = "fine-deviation.f32";
+    private static final String PAIRWISE = "pairwise.f32";
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelFile() {
@@ -91,6 +97,16 @@ public final class ModelFile {
                     + " * ((d_k + s - 1) / latticeTolerance)^2 with d_k the prototype's lattice deviation (" + DEVIATION
                     + ", big-endian float32)");
             json.put("refinement", rm);
+        }
+        PrototypeClassifier.Pairwise pw = c.pairwise();
+        if (pw != null) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("window", pw.window());
+            pm.put("pairs", pw.size());
+            pm.put("what", "the window best classes after the second stage play a round robin: a pair listed in "
+                    + PAIRWISE + " is decided by the sign of bias + w . x (positive: the first class), any other by"
+                    + " the scores; re-ordered by wins minus losses, the window's scores re-assigned in that order");
+            json.put("pairwise", pm);
         }
         List<Object> classes = new ArrayList<>();
         int[] start = c.start();
@@ -131,6 +147,18 @@ public final class ModelFile {
                 zip.write(bb.array());
                 zip.closeEntry();
             }
+        }
+        if (pw != null) {
+            zip.putNextEntry(entry(PAIRWISE));
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(pw.size() * (12 + 4 * g.n()));
+            for (int i = 0; i < pw.size(); i++) {
+                bb.putInt(pw.first()[i]).putInt(pw.second()[i]).putFloat(pw.bias()[i]);
+                for (float v : pw.weights()[i]) {
+                    bb.putFloat(v);
+                }
+            }
+            zip.write(bb.array());
+            zip.closeEntry();
         }
         zip.finish();
     }
@@ -231,6 +259,7 @@ public final class ModelFile {
         byte[] weights = null;
         byte[] fineWeights = null;
         byte[] deviations = null;
+        byte[] pairs = null;
         try {
             ZipInputStream zip = new ZipInputStream(in);
             ZipEntry e;
@@ -248,6 +277,8 @@ public final class ModelFile {
                     fineWeights = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 } else if (DEVIATION.equals(e.getName())) {
                     deviations = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
+                } else if (PAIRWISE.equals(e.getName())) {
+                    pairs = readLimited(zip, name, e.getName(), budget, maxExpandedBytes);
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -263,7 +294,7 @@ public final class ModelFile {
                 throw bad(name, "format is '" + root.path("format").asText() + "', expected '" + FORMAT + "'");
             }
             int version = root.path("version").asInt(-1);
-            if (version != 1 && version != VERSION) {
+            if (version < 1 || version > VERSION) {
                 throw bad(name, "format version " + version + " is not supported (this software reads versions 1"
                         + " to " + VERSION + ")");
             }
@@ -336,9 +367,41 @@ public final class ModelFile {
                         rj.path("steps").asInt(-1), dev, rj.path("latticePenalty").asDouble(0),
                         rj.path("latticeTolerance").asDouble(0.04));
             }
+            PrototypeClassifier.Pairwise pw = null;
+            JsonNode pj = root.path("pairwise");
+            if (version >= 3 && pj.isObject()) {
+                if (ref == null) {
+                    throw bad(name, "model.json declares a pairwise stage without the refinement stage it follows");
+                }
+                int np = pj.path("pairs").asInt(-1);
+                long expectedPairs = (long) np * (12 + 4L * grid.n());
+                if (np < 0 || pairs == null || pairs.length != expectedPairs) {
+                    throw bad(name, PAIRWISE + " is missing or has " + (pairs == null ? 0 : pairs.length)
+                            + " bytes, expected " + expectedPairs + " (" + np + " pairs x (12 + 4 x " + grid.n() + "))");
+                }
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(pairs);
+                int[] first = new int[np];
+                int[] second = new int[np];
+                float[] bias = new float[np];
+                float[][] w = new float[np][grid.n()];
+                for (int i = 0; i < np; i++) {
+                    first[i] = bb.getInt();
+                    second[i] = bb.getInt();
+                    bias[i] = bb.getFloat();
+                    bb.asFloatBuffer().get(w[i]);
+                    bb.position(bb.position() + 4 * grid.n());
+                    for (float v : w[i]) {
+                        if (!Float.isFinite(v)) {
+                            throw bad(name, PAIRWISE + ": pair " + i + " has a non-finite weight");
+                        }
+                    }
+                }
+                pw = new PrototypeClassifier.Pairwise(first, second, w, bias, pj.path("window").asInt(-1));
+            }
             Map<String, Object> training = root.has("training")
                     ? MAPPER.convertValue(root.get("training"), HashMap.class) : Map.of();
-            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, ref, t, none), training);
+            return new ClassifierModel(classes, new PrototypeClassifier(grid, start, protos, ref, pw, t, none),
+                    training);
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

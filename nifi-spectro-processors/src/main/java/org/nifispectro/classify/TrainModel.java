@@ -22,7 +22,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * java -cp nifi-spectro-processors.jar:&lt;dependencies&gt; org.nifispectro.classify.TrainModel \
  *     --cifs /path/to/cifs --out model.zip [--report report.json] [--threshold 0.95] [--uiso 0.01] \
  *     [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8] [--fine-prototypes 32] \
- *     [--shortlist 10] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01] \
+ *     [--shortlist 15] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01] \
+ *     [--pair-window 10] [--pair-margin 0.01] [--pair-shrinkage 0.01] \
  *     [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]
  * </pre>
  * The dependencies are Jackson databind and Commons Math 3 (from the NAR's bundled jars or Maven).
@@ -38,7 +39,8 @@ public final class TrainModel {
         if (!a.containsKey("cifs") || !a.containsKey("out")) {
             System.err.println("usage: TrainModel --cifs DIR --out MODEL.zip [--report REPORT.json] [--threshold 0.95]"
                     + " [--uiso 0.01] [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8]"
-                    + " [--fine-prototypes 32] [--shortlist 10] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01]"
+                    + " [--fine-prototypes 32] [--shortlist 15] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01]"
+                    + " [--pair-window 10 (0: no pairwise stage)] [--pair-margin 0.01] [--pair-shrinkage 0.01]"
                     + " [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]");
             System.exit(2);
         }
@@ -88,7 +90,10 @@ public final class TrainModel {
                 Integer.parseInt(a.getOrDefault("shortlist", "" + d.shortlist())),
                 Double.parseDouble(a.getOrDefault("max-scale", "" + d.maxScale())),
                 Integer.parseInt(a.getOrDefault("scale-steps", "" + d.scaleSteps())),
-                Double.parseDouble(a.getOrDefault("lattice-penalty", "" + d.latticePenalty())));
+                Double.parseDouble(a.getOrDefault("lattice-penalty", "" + d.latticePenalty())),
+                Integer.parseInt(a.getOrDefault("pair-window", "" + d.pairWindow())),
+                Double.parseDouble(a.getOrDefault("pair-margin", "" + d.pairMargin())),
+                Double.parseDouble(a.getOrDefault("pair-shrinkage", "" + d.pairShrinkage())));
         long t0 = System.nanoTime();
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(), co);
         double catalogSeconds = (System.nanoTime() - t0) / 1e9;
@@ -118,6 +123,10 @@ public final class TrainModel {
         report.put("maxScale", to.maxScale());
         report.put("scaleSteps", to.scaleSteps());
         report.put("latticePenalty", to.latticePenalty());
+        report.put("pairWindow", to.pairWindow());
+        report.put("pairMargin", to.pairMargin());
+        report.put("pairShrinkage", to.pairShrinkage());
+        report.put("pairs", r.classifier().pairwise() == null ? 0 : r.classifier().pairwise().size());
         report.put("validationVariants", to.validationVariants());
         report.put("testVariants", to.testVariants());
         Augmentation.Ranges rg = to.ranges();
@@ -158,6 +167,18 @@ public final class TrainModel {
                     alt.put(String.format(Locale.ROOT, "latticePenalty %.3f", lam),
                             List.of(Trainer.accuracy(ts.clean(), ts.labels(), c::scores),
                                     Trainer.accuracy(ts.perturbed(), ts.labels(), c::scores)));
+                }
+                PrototypeClassifier.Pairwise pw = r.classifier().pairwise();
+                if (pw != null) {
+                    PrototypeClassifier two = r.classifier().withPairwise(null);
+                    alt.put("withoutPairwiseStage", List.of(Trainer.accuracy(ts.clean(), ts.labels(), two::scores),
+                            Trainer.accuracy(ts.perturbed(), ts.labels(), two::scores)));
+                    for (int w : new int[] {3, 5, 10, 15}) {
+                        PrototypeClassifier c = r.classifier().withPairwise(new PrototypeClassifier.Pairwise(pw.first(),
+                                pw.second(), pw.weights(), pw.bias(), w));
+                        alt.put("pairWindow " + w, List.of(Trainer.accuracy(ts.clean(), ts.labels(), c::scores),
+                                Trainer.accuracy(ts.perturbed(), ts.labels(), c::scores)));
+                    }
                 }
                 report.put("accuracyByScaleRange", alt);
             }

@@ -28,6 +28,13 @@ import org.nifispectro.pdf.PdfCalculator;
  * <li>Per class: spherical k-means (farthest-point initialisation, 10 Lloyd steps) of those
  * profiles into {@code prototypes} first-stage prototypes and, when {@code finePrototypes} &gt; 0,
  * into that many fine prototypes for the r-scaling re-rank of {@link PrototypeClassifier}.</li>
+ * <li>Third stage (when {@code pairWindow} &gt; 0): every third training profile and the
+ * validation profiles of each class are scored by the two stages; every pair (true class, other
+ * class) where the true class is in the shortlist and the other scores above it minus
+ * {@code pairMargin} (and the two are not isotypic one-element structures, {@link #latticeOnly})
+ * gets a Fisher discriminant of the two classes' training profiles (pooled
+ * covariance shrunk towards its mean variance by {@code pairShrinkage}; Cholesky solve of Commons
+ * Math), see {@link #pairwise} and {@link PrototypeClassifier.Pairwise}.</li>
  * <li>Validation variants (own stream; one clean and one perturbed profile each) fix the SoftMax
  * temperature (Brent minimisation of the mean log-loss over log T), for the classifier and for
  * the {@link CorrelationBaseline} alike.</li>
@@ -58,21 +65,42 @@ public final class Trainer {
      * @param scaleSteps scale steps on each side of 1
      * @param latticePenalty second stage: lambda of the lattice prior (0: none), see
      *        {@link PrototypeClassifier.Refinement}
+     * @param pairWindow third stage: classes re-ordered by the pairwise tournament (0: no third
+     *        stage; needs fine prototypes; at most the shortlist), see {@link PrototypeClassifier.Pairwise}
+     * @param pairMargin third stage: a class pair gets a discriminant when, on a scanned training or
+     *        validation profile whose class is in the shortlist, the other class scores above the
+     *        true one minus this margin
+     * @param pairShrinkage third stage: shrinkage gamma of the pooled covariance towards its mean
+     *        variance (0 &lt; gamma &lt;= 1)
      */
     public record Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
                           Augmentation.Ranges ranges, long seed, int threads, int finePrototypes, int shortlist,
-                          double maxScale, int scaleSteps, double latticePenalty) {
+                          double maxScale, int scaleSteps, double latticePenalty, int pairWindow, double pairMargin,
+                          double pairShrinkage) {
         public Options {
             if (variants < 1 || augmentations < 1 || prototypes < 1 || validationVariants < 1 || testVariants < 0
                     || threads < 1 || finePrototypes < 0 || shortlist < 1 || scaleSteps < 0
-                    || !(maxScale >= 0 && maxScale < 0.5) || !(latticePenalty >= 0)) {
+                    || !(maxScale >= 0 && maxScale < 0.5) || !(latticePenalty >= 0) || pairWindow < 0
+                    || pairWindow == 1 || (pairWindow > 0 && (finePrototypes == 0 || pairWindow > shortlist))
+                    || !(pairMargin >= 0)
+                    || !(pairShrinkage > 0 && pairShrinkage <= 1)) {
                 throw new IllegalArgumentException("training options must be positive: variants " + variants
                         + ", augmentations " + augmentations + ", prototypes " + prototypes + ", validation "
                         + validationVariants + ", test " + testVariants + ", threads " + threads
                         + ", fine prototypes " + finePrototypes + " (>= 0), shortlist " + shortlist
                         + ", scale range " + maxScale + " (0..0.5), scale steps " + scaleSteps + ", lattice penalty "
-                        + latticePenalty + " (>= 0)");
+                        + latticePenalty + " (>= 0), pair window " + pairWindow + " (0, or 2 .. shortlist with fine prototypes:"
+                        + " classes beyond the shortlist share the lattice prior's floor score)"
+                        + ", pair margin " + pairMargin + " (>= 0), pair shrinkage " + pairShrinkage + " (0..1]");
             }
+        }
+
+        /** Two stages, no pairwise third stage (a format-2 model). */
+        public Options(int variants, int augmentations, int prototypes, int validationVariants, int testVariants,
+                       Augmentation.Ranges ranges, long seed, int threads, int finePrototypes, int shortlist,
+                       double maxScale, int scaleSteps, double latticePenalty) {
+            this(variants, augmentations, prototypes, validationVariants, testVariants, ranges, seed, threads,
+                    finePrototypes, shortlist, maxScale, scaleSteps, latticePenalty, 0, PAIR_MARGIN, PAIR_SHRINKAGE);
         }
 
         /** First stage only (a format-1 model): no fine prototypes. */
@@ -91,11 +119,14 @@ public final class Trainer {
         }
 
         /**
-         * The shipped model: 40 variants x 6 conditions, 8 + 32 prototypes, shortlist 10, r scaling
-         * +-3 % in 0.5 % steps, lattice penalty 0.01, 2 validation and 2 test variants, seed 0, 2 threads.
+         * The shipped model: 40 variants x 6 conditions, 8 + 32 prototypes, shortlist 15, r scaling
+         * +-3 % in 0.5 % steps, lattice penalty 0.01, pairwise tournament of the best 10 classes
+         * (margin {@link #PAIR_MARGIN}, shrinkage {@link #PAIR_SHRINKAGE}), 2 validation and 2 test
+         * variants, seed 0, 2 threads.
          */
         public static Options defaults() {
-            return new Options(40, 6, 8, 2, 2, Augmentation.Ranges.standard(), 0L, 2, 32, 10, 0.03, 6, 0.01);
+            return new Options(40, 6, 8, 2, 2, Augmentation.Ranges.standard(), 0L, 2, 32, 15, 0.03, 6, 0.01,
+                    PAIR_WINDOW, PAIR_MARGIN, PAIR_SHRINKAGE);
         }
     }
 
@@ -125,12 +156,27 @@ public final class Trainer {
                          double seconds) {
     }
 
-    private record PerClass(float[][] prototypes, float[][] fine, float[] fineDeviation, List<float[]> validation, List<float[]> testClean,
-                            List<float[]> testPerturbed) {
+    /**
+     * @param scan every {@link #PAIR_SCAN_STRIDE}-th training profile (third stage only, else null)
+     * @param mean mean training profile (third stage only)
+     * @param scatter scatter matrix of the training profiles about their mean, lower triangle row by
+     *        row (third stage only)
+     */
+    private record PerClass(float[][] prototypes, float[][] fine, float[] fineDeviation, List<float[]> validation,
+                            List<float[]> testClean, List<float[]> testPerturbed, float[][] scan, double[] mean,
+                            float[] scatter, int count) {
     }
 
     /** Lattice tolerance of the variants (+-4 %), the unit of the second stage's lattice penalty. */
     public static final double LATTICE_TOLERANCE = 0.04;
+    /** Third stage: every third training profile of a class is scanned for confusions. */
+    public static final int PAIR_SCAN_STRIDE = 3;
+    /** Default number of classes re-ordered by the pairwise tournament. */
+    public static final int PAIR_WINDOW = 10;
+    /** Default near-miss margin of the pair scan. */
+    public static final double PAIR_MARGIN = 0.01;
+    /** Default covariance shrinkage of the pairwise discriminants. */
+    public static final double PAIR_SHRINKAGE = 0.01;
 
     private Trainer() {
     }
@@ -215,16 +261,30 @@ public final class Trainer {
                 : new PrototypeClassifier.Refinement(fineStart, fine.toArray(new float[0][]), o.shortlist(),
                         o.maxScale(), o.scaleSteps(), toArray(fineDev), o.latticePenalty(), LATTICE_TOLERANCE);
         PrototypeClassifier raw = new PrototypeClassifier(grid, start, pa, ref, 1.0, Double.NaN);
-        double t = fitTemperature(val, valLabels, raw::scores);
+        if (o.pairWindow() > 0) {
+            List<List<float[]>> valPerClass = new ArrayList<>();
+            for (PerClass p : per) {
+                valPerClass.add(p.validation());
+            }
+            long tp = System.nanoTime();
+            PrototypeClassifier.Pairwise pw = pairwise(catalog, raw, per, valPerClass, o);
+            raw = raw.withPairwise(pw);
+            if (progress != null) {
+                progress.accept(String.format(java.util.Locale.ROOT, "pairwise stage: %d discriminants, %.0f s",
+                        pw.size(), (System.nanoTime() - tp) / 1e9));
+            }
+        }
+        final PrototypeClassifier trained = raw;
+        double t = fitTemperature(val, valLabels, trained::scores);
         double[] trueScores = new double[val.size()];
         for (int i = 0; i < val.size(); i++) {
-            trueScores[i] = raw.scores(val.get(i))[valLabels.get(i)];
+            trueScores[i] = trained.scores(val.get(i))[valLabels.get(i)];
         }
         java.util.Arrays.sort(trueScores);
         double none = trueScores[(int) Math.floor(0.01 * (trueScores.length - 1))];
         CorrelationBaseline base = CorrelationBaseline.of(catalog, 1.0);
         double tb = fitTemperature(val, valLabels, base::scores);
-        return new Result(raw.calibrated(t, none), base.withTemperature(tb),
+        return new Result(trained.calibrated(t, none), base.withTemperature(tb),
                 new TestSet(clean, pert, testLabels), (System.nanoTime() - t0) / 1e9);
     }
 
@@ -252,7 +312,195 @@ public final class Trainer {
                 pert.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), tr), tr)));
             }
         }
-        return new PerClass(protos, fine, fineDev, val, clean, pert);
+        if (o.pairWindow() == 0) {
+            return new PerClass(protos, fine, fineDev, val, clean, pert, null, null, null, samples.size());
+        }
+        int d = samples.get(0).length;
+        List<float[]> scan = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i += PAIR_SCAN_STRIDE) {
+            scan.add(samples.get(i));
+        }
+        double[] mean = new double[d];
+        for (float[] v : samples) {
+            for (int i = 0; i < d; i++) {
+                mean[i] += v[i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            mean[i] /= samples.size();
+        }
+        double[] sc = new double[d * (d + 1) / 2];
+        double[] dv = new double[d];
+        for (float[] v : samples) {
+            for (int i = 0; i < d; i++) {
+                dv[i] = v[i] - mean[i];
+            }
+            int off = 0;
+            for (int i = 0; i < d; i++) {
+                double a = dv[i];
+                for (int j = 0; j <= i; j++) {
+                    sc[off + j] += a * dv[j];
+                }
+                off += i + 1;
+            }
+        }
+        float[] scf = new float[sc.length];
+        for (int i = 0; i < sc.length; i++) {
+            scf[i] = (float) sc[i];
+        }
+        return new PerClass(protos, fine, fineDev, val, clean, pert, scan.toArray(new float[0][]), mean, scf,
+                samples.size());
+    }
+
+    /** Runs f(0) .. f(n-1) on the given number of threads; results in index order. */
+    static <T> List<T> parallel(int n, int threads, java.util.function.IntFunction<T> f) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> fs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                final int ii = i;
+                fs.add(pool.submit(() -> f.apply(ii)));
+            }
+            List<T> out = new ArrayList<>(n);
+            for (Future<T> q : fs) {
+                out.add(q.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("training failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Third stage: scans every {@link #PAIR_SCAN_STRIDE}-th training profile and the validation
+     * profiles of each class with the two-stage classifier; each pair (true class, other class)
+     * where the true class is in the shortlist and the other scores above it minus the margin gets
+     * a Fisher discriminant: w = S^-1 (mean_a - mean_b) with S the pooled within-class covariance
+     * of the two classes' training profiles shrunk towards its mean variance (Ledoit-Wolf style,
+     * gamma = pairShrinkage), scaled so that w . x + bias is +1 at mean_a and -1 at mean_b.
+     */
+    static PrototypeClassifier.Pairwise pairwise(Catalog catalog, PrototypeClassifier twoStage, List<PerClass> per,
+                                                 List<List<float[]>> valPerClass, Options o) {
+        int nc = per.size();
+        int shortlist = twoStage.refinement().shortlist();
+        List<long[]> found = parallel(nc, o.threads(), c -> {
+            java.util.TreeSet<Long> keys = new java.util.TreeSet<>();
+            List<float[]> xs = new ArrayList<>(List.of(per.get(c).scan()));
+            xs.addAll(valPerClass.get(c));
+            for (float[] x : xs) {
+                double[] s = twoStage.scores(x);
+                if (PrototypeClassifier.rankOf(s, c) >= shortlist) {
+                    continue;
+                }
+                for (int w = 0; w < nc; w++) {
+                    if (w != c && s[w] > s[c] - o.pairMargin() && !latticeOnly(catalog, c, w)) {
+                        keys.add(PrototypeClassifier.pairKey(c, w));
+                    }
+                }
+            }
+            return keys.stream().mapToLong(Long::longValue).toArray();
+        });
+        java.util.TreeSet<Long> all = new java.util.TreeSet<>();
+        for (long[] k : found) {
+            for (long v : k) {
+                all.add(v);
+            }
+        }
+        long[] keys = all.stream().mapToLong(Long::longValue).toArray();
+        int d = twoStage.grid().n();
+        List<float[]> ws = parallel(keys.length, o.threads(), k -> fisher(per.get((int) (keys[k] >>> 32)),
+                per.get((int) keys[k]), d, o.pairShrinkage()));
+        int[] first = new int[keys.length];
+        int[] second = new int[keys.length];
+        float[][] weights = new float[keys.length][];
+        float[] bias = new float[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            first[k] = (int) (keys[k] >>> 32);
+            second[k] = (int) keys[k];
+            float[] wb = ws.get(k);
+            weights[k] = java.util.Arrays.copyOf(wb, d);
+            bias[k] = wb[d];
+        }
+        return new PrototypeClassifier.Pairwise(first, second, weights, bias, o.pairWindow());
+    }
+
+    /**
+     * True when classes a and b share a structure type ({@link CatalogEntry#structureTypeKey}) and
+     * every structure of both holds one element: their X-ray PDFs then differ only by the lattice
+     * constant and Uiso (the form factor cancels in a one-element G(r)), which the second stage's
+     * r-scaling search and lattice prior weigh explicitly. A discriminant for such a pair can only
+     * learn a lattice estimate from simulated peak shapes, and measured data outside the simulated
+     * conditions fools it: measured Ni (Qmax 27) came out Cu first with it (session 4,
+     * docs/classify-report.md). Such pairs get no discriminant.
+     */
+    static boolean latticeOnly(Catalog catalog, int a, int b) {
+        for (int c : new int[] {a, b}) {
+            for (CatalogEntry e : catalog.classes().get(c).all()) {
+                if (e.elements().contains(" ")) {
+                    return false;
+                }
+            }
+        }
+        for (CatalogEntry x : catalog.classes().get(a).all()) {
+            for (CatalogEntry y : catalog.classes().get(b).all()) {
+                if (x.structureTypeKey().equals(y.structureTypeKey())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Fisher discriminant of two classes: d weights followed by the bias (+1 at a's mean, -1 at b's). */
+    static float[] fisher(PerClass a, PerClass b, int d, double gamma) {
+        int n = a.count() + b.count() - 2;
+        double[][] s = new double[d][d];
+        double tr = 0;
+        int off = 0;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = ((double) a.scatter()[off + j] + b.scatter()[off + j]) / n;
+                s[i][j] = v;
+                s[j][i] = v;
+            }
+            off += i + 1;
+            tr += s[i][i];
+        }
+        double mu = tr / d;
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+                s[i][j] = (1 - gamma) * s[i][j] / mu;
+            }
+            s[i][i] += gamma;
+        }
+        double[] delta = new double[d];
+        for (int i = 0; i < d; i++) {
+            delta[i] = a.mean()[i] - b.mean()[i];
+        }
+        double[] w = new org.apache.commons.math3.linear.CholeskyDecomposition(
+                new org.apache.commons.math3.linear.Array2DRowRealMatrix(s, false), 1e-12, 1e-14).getSolver()
+                .solve(new org.apache.commons.math3.linear.ArrayRealVector(delta, false)).toArray();
+        double pa = 0;
+        double pb = 0;
+        for (int i = 0; i < d; i++) {
+            pa += w[i] * a.mean()[i];
+            pb += w[i] * b.mean()[i];
+        }
+        double half = (pa - pb) / 2;
+        float[] out = new float[d + 1];
+        if (!(half > 0)) {
+            return out; // identical means: a zero discriminant leaves the pair to the scores
+        }
+        for (int i = 0; i < d; i++) {
+            out[i] = (float) (w[i] / half);
+        }
+        out[d] = (float) (-(pa + pb) / 2 / half);
+        return out;
     }
 
     /**

@@ -50,12 +50,14 @@ import org.nifispectro.pdf.io.GrReader;
  * java -cp target/classes:target/test-classes:&lt;deps&gt; org.nifispectro.bench.ClassifyBenchmark \
  *   --cifs ../shared/data/cif/inorganic --shared ../shared/data --out target/bench/classify.json \
  *   [--variants 40 --augmentations 6 --prototypes 8 --fine-prototypes 32 --test-variants 4 --seed 0 --threads 2
- *    --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults())
+ *    --pair-window 10 --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults();
+ *    --pair-window 0: without the pairwise third stage)
  * </pre>
  * Two more modes (session 3): {@code --model FILE --shared DIR [--max-scale D --scale-steps M]
  * [--quick 1]} measures a saved model (load, measured PDFs, classification time, the 1,000-PDF
  * series through GrText and through GrReader; system property {@code lattice.penalty} overrides
- * the model's); {@code --experiment CACHE --cifs DIR --variants 40 --steps a,b,...} simulates the
+ * the model's, {@code pairwise.off=true} drops a format-3 model's third stage, {@code shortlist=N} sets the
+ * second stage's shortlist); {@code --experiment CACHE --cifs DIR --variants 40 --steps a,b,...} simulates the
  * profiles of one run once into CACHE and compares learners on them ({@link Experiment}).
  */
 public final class ClassifyBenchmark {
@@ -115,7 +117,7 @@ public final class ClassifyBenchmark {
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(),
                 new Catalog.Options(0.95, 0.01, Integer.parseInt(a.getOrDefault("max-atoms", "5000")), threads));
         double catS = (System.nanoTime() - t0) / 1e9;
-        // the shipped learner (Trainer.Options.defaults: two stages, 40 variants) unless overridden
+        // the shipped learner (Trainer.Options.defaults: three stages, 40 variants) unless overridden
         Trainer.Options def = Trainer.Options.defaults();
         Trainer.Options to = new Trainer.Options(Integer.parseInt(a.getOrDefault("variants", "" + def.variants())),
                 Integer.parseInt(a.getOrDefault("augmentations", "" + def.augmentations())),
@@ -123,7 +125,9 @@ public final class ClassifyBenchmark {
                 Integer.parseInt(a.getOrDefault("test-variants", "4")), Augmentation.Ranges.standard(),
                 Long.parseLong(a.getOrDefault("seed", "0")), threads,
                 Integer.parseInt(a.getOrDefault("fine-prototypes", "" + def.finePrototypes())), def.shortlist(),
-                def.maxScale(), def.scaleSteps(), def.latticePenalty());
+                def.maxScale(), def.scaleSteps(), def.latticePenalty(),
+                Integer.parseInt(a.getOrDefault("pair-window", "" + def.pairWindow())), def.pairMargin(),
+                def.pairShrinkage());
         Trainer.Result r = Trainer.train(catalog, to, System.err::println);
         report.put("structures", catalog.structureCount());
         report.put("classes", catalog.classes().size());
@@ -283,6 +287,15 @@ public final class ClassifyBenchmark {
         }
         if (System.getProperty("lattice.penalty") != null) {
             clf = clf.withLatticePenalty(Double.parseDouble(System.getProperty("lattice.penalty")));
+        }
+        if (System.getProperty("shortlist") != null) {
+            PrototypeClassifier.Refinement rf = clf.refinement();
+            clf = clf.withScaleSearch(Integer.getInteger("shortlist"), rf.maxScale(), rf.steps());
+            System.out.println("second-stage shortlist " + Integer.getInteger("shortlist") + " (-Dshortlist)");
+        }
+        if (Boolean.getBoolean("pairwise.off")) {
+            clf = clf.withPairwise(null);
+            System.out.println("pairwise third stage switched off (-Dpairwise.off=true)");
         }
         int inCat = 0;
         int hit = 0;

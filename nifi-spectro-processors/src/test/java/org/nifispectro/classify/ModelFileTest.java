@@ -27,6 +27,15 @@ class ModelFileTest {
         ClassifierModel m = ModelFile.read(f);
         Trainer.Result r = ClassifyFixtures.trained();
         assertEquals(ClassifyFixtures.catalog().classes(), m.classes());
+        // the third stage (format 3) is stored as float32: the same pairs, weights and window
+        PrototypeClassifier.Pairwise a = r.classifier().pairwise();
+        PrototypeClassifier.Pairwise b = m.classifier().pairwise();
+        assertTrue(a != null && b != null && a.size() > 0, "pairwise stage: " + a);
+        assertArrayEquals(a.first(), b.first());
+        assertArrayEquals(a.second(), b.second());
+        assertArrayEquals(a.bias(), b.bias(), 0f);
+        assertArrayEquals(a.weights()[0], b.weights()[0], 0f);
+        assertEquals(a.window(), b.window());
         assertEquals(r.classifier().temperature(), m.classifier().temperature(), 0);
         for (float[] x : r.test().clean().subList(0, 20)) {
             assertArrayEquals(r.classifier().scores(x), m.classifier().scores(x), 2e-4);
@@ -102,11 +111,16 @@ class ModelFileTest {
     @Test
     void sameSeedGivesTheSameModel() throws Exception {
         Catalog c = ClassifyFixtures.catalog().subset(java.util.List.of(0, 1, 2, 3));
-        Trainer.Options o = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1, 6, 3, 0.06, 12);
-        Trainer.Options o2 = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2, 6, 3, 0.06, 12);
+        // pair margin 1: every shortlisted pair gets a discriminant, so the third stage is exercised
+        Trainer.Options o = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1, 6, 3, 0.06, 12,
+                0.01, 3, 1.0, 0.03);
+        Trainer.Options o2 = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2, 6, 3, 0.06, 12,
+                0.01, 3, 1.0, 0.03);
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o, null).classifier(), java.util.Map.of()), a);
+        PrototypeClassifier one = Trainer.train(c, o, null).classifier();
+        assertTrue(one.pairwise() != null && one.pairwise().size() > 0, "pairs: " + one.pairwise());
+        ModelFile.write(new ClassifierModel(c.classes(), one, java.util.Map.of()), a);
         ModelFile.write(new ClassifierModel(c.classes(), Trainer.train(c, o2, null).classifier(), java.util.Map.of()), b);
         assertArrayEquals(a.toByteArray(), b.toByteArray());
     }
@@ -153,5 +167,25 @@ class ModelFileTest {
         Path f = rewrite("nofine.zip", j -> j, "fine.i16");
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(f));
         assertTrue(e.getMessage().contains("nofine.zip") && e.getMessage().contains("fine.i16"), e.getMessage());
+    }
+
+    @Test
+    void versionTwoModelStillLoadsAsTheTwoStages() throws Exception {
+        // a version-2 file: the same model.json, no pairwise.f32 (its pairwise section is ignored in version 2)
+        Path f = rewrite("v2.zip", j -> j.replaceFirst("\"version\" : " + ModelFile.VERSION, "\"version\" : 2"),
+                "pairwise.f32");
+        ClassifierModel m = ModelFile.read(f);
+        Trainer.Result r = ClassifyFixtures.trained();
+        assertTrue(m.classifier().pairwise() == null && m.classifier().refinement() != null);
+        for (float[] x : r.test().clean().subList(0, 10)) {
+            assertArrayEquals(r.classifier().withPairwise(null).scores(x), m.classifier().scores(x), 2e-4);
+        }
+    }
+
+    @Test
+    void declaredPairwiseStageWithoutItsWeightsIsRefusedNamingTheFile() throws Exception {
+        Path f = rewrite("nopairs.zip", j -> j, "pairwise.f32");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFile.read(f));
+        assertTrue(e.getMessage().contains("nopairs.zip") && e.getMessage().contains("pairwise.f32"), e.getMessage());
     }
 }
