@@ -75,6 +75,23 @@ public final class ClassSamples {
         return out;
     }
 
+    /**
+     * Validation and test profiles of class c: per base variant ({@link #bases}), the normalized
+     * profile under MLstructureMining's measurement conditions, then under conditions drawn from
+     * {@code ranges}, both from one random stream per (seed, class, purpose); handed to
+     * {@code sink} as (clean, perturbed) in variant order.
+     */
+    public static void conditionPairs(Catalog catalog, int c, int variants, Purpose purpose, long seed,
+                                      PdfAugmenter augmenter, PdfCalculator calculator, Augmentation.Ranges ranges,
+                                      java.util.function.BiConsumer<float[], float[]> sink) {
+        SplittableRandom r = random(seed, c, purpose, 7);
+        for (double[] b : bases(catalog, c, variants, purpose, seed, augmenter, calculator)) {
+            float[] clean = PdfProfile.normalize(augmenter.apply(b, Augmentation.mlstructureMining(), r));
+            float[] perturbed = PdfProfile.normalize(augmenter.apply(b, Augmentation.sample(ranges, r), r));
+            sink.accept(clean, perturbed);
+        }
+    }
+
     /** @return a random stream for (seed, class, purpose, extra) */
     public static SplittableRandom random(long seed, int c, Purpose purpose, long extra) {
         return new SplittableRandom(mix(seed, c, purpose.salt * 1_000_003L + extra));

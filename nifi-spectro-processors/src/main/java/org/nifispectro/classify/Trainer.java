@@ -200,29 +200,12 @@ public final class Trainer {
         PdfAugmenter aug = PdfAugmenter.of(grid);
         PdfCalculator calc = PdfCalculator.of(aug.baseParameters(), PdfAugmenter.limits(catalog.options().maxAtoms()));
         int nc = catalog.classes().size();
-        List<PerClass> per = new ArrayList<>(nc);
-        ExecutorService pool = Executors.newFixedThreadPool(o.threads());
-        try {
-            List<Future<PerClass>> futures = new ArrayList<>();
-            for (int c = 0; c < nc; c++) {
-                final int cc = c;
-                futures.add(pool.submit(() -> perClass(catalog, cc, o, aug, calc)));
+        List<PerClass> per = parallel(nc, o.threads(), c -> perClass(catalog, c, o, aug, calc), c -> {
+            if (progress != null && (c + 1) % 50 == 0) {
+                progress.accept(String.format(java.util.Locale.ROOT, "trained %d/%d classes, %.0f s", c + 1, nc,
+                        (System.nanoTime() - t0) / 1e9));
             }
-            for (int c = 0; c < nc; c++) {
-                per.add(futures.get(c).get());
-                if (progress != null && (c + 1) % 50 == 0) {
-                    progress.accept(String.format(java.util.Locale.ROOT, "trained %d/%d classes, %.0f s", c + 1, nc,
-                            (System.nanoTime() - t0) / 1e9));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("training failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         int[] start = new int[nc + 1];
         int[] fineStart = new int[nc + 1];
         List<float[]> fine = new ArrayList<>();
@@ -296,21 +279,19 @@ public final class Trainer {
                 : kmeans(samples, Math.min(o.finePrototypes(), samples.size()));
         float[] fineDev = fine == null ? null : meanDeviation(samples, dev, fine);
         List<float[]> val = new ArrayList<>();
-        SplittableRandom vr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.VALIDATION, 7);
-        for (double[] b : ClassSamples.bases(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION,
-                o.seed(), aug, calc)) {
-            val.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), vr)));
-            val.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), vr), vr)));
-        }
+        ClassSamples.conditionPairs(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION, o.seed(), aug,
+                calc, o.ranges(), (a, b) -> {
+                    val.add(a);
+                    val.add(b);
+                });
         List<float[]> clean = new ArrayList<>();
         List<float[]> pert = new ArrayList<>();
         if (o.testVariants() > 0) {
-            SplittableRandom tr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TEST, 7);
-            for (double[] b : ClassSamples.bases(catalog, c, o.testVariants(), ClassSamples.Purpose.TEST, o.seed(),
-                    aug, calc)) {
-                clean.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), tr)));
-                pert.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), tr), tr)));
-            }
+            ClassSamples.conditionPairs(catalog, c, o.testVariants(), ClassSamples.Purpose.TEST, o.seed(), aug, calc,
+                    o.ranges(), (a, b) -> {
+                        clean.add(a);
+                        pert.add(b);
+                    });
         }
         if (o.pairWindow() == 0) {
             return new PerClass(protos, fine, fineDev, val, clean, pert, null, null, null, samples.size());
@@ -354,6 +335,15 @@ public final class Trainer {
 
     /** Runs f(0) .. f(n-1) on the given number of threads; results in index order. */
     static <T> List<T> parallel(int n, int threads, java.util.function.IntFunction<T> f) {
+        return parallel(n, threads, f, i -> { });
+    }
+
+    /**
+     * Runs f(0) .. f(n-1) on the given number of threads; results in index order, {@code done} called with each
+     * index in order as its result is collected (progress reports).
+     */
+    public static <T> List<T> parallel(int n, int threads, java.util.function.IntFunction<T> f,
+                                       java.util.function.IntConsumer done) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<T>> fs = new ArrayList<>(n);
@@ -362,8 +352,9 @@ public final class Trainer {
                 fs.add(pool.submit(() -> f.apply(ii)));
             }
             List<T> out = new ArrayList<>(n);
-            for (Future<T> q : fs) {
-                out.add(q.get());
+            for (int i = 0; i < n; i++) {
+                out.add(fs.get(i).get());
+                done.accept(i);
             }
             return out;
         } catch (InterruptedException e) {

@@ -525,22 +525,19 @@ public final class ClassifyBenchmark {
                 fs.add(pool.submit(() -> {
                     List<float[]> tr = Trainer.trainingProfiles(catalog, cc, o, augm, calc);
                     List<float[]> val = new ArrayList<>();
-                    java.util.SplittableRandom vr = org.nifispectro.classify.ClassSamples.random(0L, cc,
-                            org.nifispectro.classify.ClassSamples.Purpose.VALIDATION, 7);
-                    for (double[] b : org.nifispectro.classify.ClassSamples.bases(catalog, cc, 2,
-                            org.nifispectro.classify.ClassSamples.Purpose.VALIDATION, 0L, augm, calc)) {
-                        val.add(PdfProfile.normalize(augm.apply(b, Augmentation.mlstructureMining(), vr)));
-                        val.add(PdfProfile.normalize(augm.apply(b, Augmentation.sample(o.ranges(), vr), vr)));
-                    }
+                    org.nifispectro.classify.ClassSamples.conditionPairs(catalog, cc, 2,
+                            org.nifispectro.classify.ClassSamples.Purpose.VALIDATION, 0L, augm, calc, o.ranges(),
+                            (x, y) -> {
+                                val.add(x);
+                                val.add(y);
+                            });
                     List<float[]> cl = new ArrayList<>();
                     List<float[]> pe = new ArrayList<>();
-                    java.util.SplittableRandom tr2 = org.nifispectro.classify.ClassSamples.random(0L, cc,
-                            org.nifispectro.classify.ClassSamples.Purpose.TEST, 7);
-                    for (double[] b : org.nifispectro.classify.ClassSamples.bases(catalog, cc, testVariants,
-                            org.nifispectro.classify.ClassSamples.Purpose.TEST, 0L, augm, calc)) {
-                        cl.add(PdfProfile.normalize(augm.apply(b, Augmentation.mlstructureMining(), tr2)));
-                        pe.add(PdfProfile.normalize(augm.apply(b, Augmentation.sample(o.ranges(), tr2), tr2)));
-                    }
+                    org.nifispectro.classify.ClassSamples.conditionPairs(catalog, cc, testVariants,
+                            org.nifispectro.classify.ClassSamples.Purpose.TEST, 0L, augm, calc, o.ranges(), (x, y) -> {
+                                cl.add(x);
+                                pe.add(y);
+                            });
                     res[cc] = new float[][][] {tr.toArray(new float[0][]), val.toArray(new float[0][]),
                             cl.toArray(new float[0][]), pe.toArray(new float[0][])};
                     return null;

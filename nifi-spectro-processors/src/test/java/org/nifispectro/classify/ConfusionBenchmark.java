@@ -15,9 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 
 import org.nifispectro.pdf.PdfCalculator;
@@ -45,22 +42,8 @@ public final class ConfusionBenchmark {
     private ConfusionBenchmark() {
     }
 
-    static <T> List<T> parallel(int n, int threads, IntFunction<T> f) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<T>> fs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                final int ii = i;
-                fs.add(pool.submit(() -> f.apply(ii)));
-            }
-            List<T> out = new ArrayList<>(n);
-            for (Future<T> q : fs) {
-                out.add(q.get());
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
+    static <T> List<T> parallel(int n, int threads, IntFunction<T> f) {
+        return Trainer.parallel(n, threads, f);
     }
 
     static Data simulate(Catalog catalog, Trainer.Options o) throws Exception {
@@ -72,20 +55,18 @@ public final class ConfusionBenchmark {
             List<Double> dev = new ArrayList<>();
             List<float[]> tr = Trainer.trainingProfiles(catalog, c, o, aug, calc, dev);
             List<float[]> val = new ArrayList<>();
-            SplittableRandom vr = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.VALIDATION, 7);
-            for (double[] b : ClassSamples.bases(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION,
-                    o.seed(), aug, calc)) {
-                val.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), vr)));
-                val.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), vr), vr)));
-            }
+            ClassSamples.conditionPairs(catalog, c, o.validationVariants(), ClassSamples.Purpose.VALIDATION, o.seed(),
+                    aug, calc, o.ranges(), (x, y) -> {
+                        val.add(x);
+                        val.add(y);
+                    });
             List<float[]> cl = new ArrayList<>();
             List<float[]> pe = new ArrayList<>();
-            SplittableRandom tr2 = ClassSamples.random(o.seed(), c, ClassSamples.Purpose.TEST, 7);
-            for (double[] b : ClassSamples.bases(catalog, c, o.testVariants(), ClassSamples.Purpose.TEST, o.seed(),
-                    aug, calc)) {
-                cl.add(PdfProfile.normalize(aug.apply(b, Augmentation.mlstructureMining(), tr2)));
-                pe.add(PdfProfile.normalize(aug.apply(b, Augmentation.sample(o.ranges(), tr2), tr2)));
-            }
+            ClassSamples.conditionPairs(catalog, c, o.testVariants(), ClassSamples.Purpose.TEST, o.seed(), aug, calc,
+                    o.ranges(), (x, y) -> {
+                        cl.add(x);
+                        pe.add(y);
+                    });
             float[] d = new float[dev.size()];
             for (int i = 0; i < d.length; i++) {
                 d[i] = dev.get(i).floatValue();
