@@ -20,7 +20,9 @@ public record ClassifierModel(List<StructureClass> classes, PrototypeClassifier 
                     + classifier.classCount());
         }
         classes = List.copyOf(classes);
-        training = Map.copyOf(training);
+        // insertion order kept (Map.copyOf's order changes from one JVM to the next, and model.json is
+        // written from this map: same arguments must give the same model bytes)
+        training = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(training));
     }
 
     /** Ranks a measured G(r) (any r grid covering the model's): the top k classes. */

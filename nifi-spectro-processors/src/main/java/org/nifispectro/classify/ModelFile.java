@@ -79,7 +79,11 @@ public final class ModelFile {
         json.put("format", FORMAT);
         json.put("version", VERSION);
         ModelGrid g = c.grid();
-        json.put("grid", Map.of("rmin", g.rmin(), "rstep", g.rstep(), "n", g.n()));
+        Map<String, Object> grid = new LinkedHashMap<>(); // ordered: same model, same bytes
+        grid.put("rmin", g.rmin());
+        grid.put("rstep", g.rstep());
+        grid.put("n", g.n());
+        json.put("grid", grid);
         json.put("temperature", c.temperature());
         json.put("noneScore", Double.isNaN(c.noneScore()) ? null : c.noneScore());
         json.put("similarity", "Pearson correlation, best prototype per class, SoftMax(score / temperature)");

@@ -109,7 +109,10 @@ public final class TrainModel {
         report.put("classes", catalog.classes().size());
         List<Map<String, String>> skipped = new ArrayList<>();
         for (Catalog.Skipped s : catalog.skipped()) {
-            skipped.add(Map.of("source", s.sourceId(), "reason", s.reason()));
+            Map<String, String> one = new LinkedHashMap<>();
+            one.put("source", s.sourceId());
+            one.put("reason", s.reason());
+            skipped.add(one);
         }
         report.put("skipped", skipped);
         report.put("pccThreshold", co.threshold());
@@ -130,10 +133,14 @@ public final class TrainModel {
         report.put("validationVariants", to.validationVariants());
         report.put("testVariants", to.testVariants());
         Augmentation.Ranges rg = to.ranges();
-        report.put("augmentationRanges", Map.of("qmax", List.of(rg.qmaxMin(), rg.qmaxMax()), "qdamp",
-                List.of(rg.qdampMin(), rg.qdampMax()), "qmin", List.of(0.5, 1.0), "particleFraction",
-                rg.particleFraction(), "spdiameter", List.of(rg.diameterMin(), rg.diameterMax()), "noise",
-                List.of(0, rg.maxNoise())));
+        Map<String, Object> ranges = new LinkedHashMap<>(); // ordered (Map.of's order varies between JVMs)
+        ranges.put("qmax", List.of(rg.qmaxMin(), rg.qmaxMax()));
+        ranges.put("qdamp", List.of(rg.qdampMin(), rg.qdampMax()));
+        ranges.put("qmin", List.of(0.5, 1.0));
+        ranges.put("particleFraction", rg.particleFraction());
+        ranges.put("spdiameter", List.of(rg.diameterMin(), rg.diameterMax()));
+        ranges.put("noise", List.of(0, rg.maxNoise()));
+        report.put("augmentationRanges", ranges);
         report.put("variantRecipe", "lattice +-4 % (crystal-system constraints), Uiso 0.005-0.025 A^2, Latin hypercube");
         report.put("seed", to.seed());
         report.put("temperature", r.classifier().temperature());

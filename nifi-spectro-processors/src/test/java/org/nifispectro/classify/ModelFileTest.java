@@ -43,6 +43,43 @@ class ModelFileTest {
     }
 
     @Test
+    void trainingMetadataKeepsItsOrderInModelJson() throws Exception {
+        // Map.copyOf / Map.of iterate in an order that changes from one JVM to the next; the model file must not
+        java.util.Map<String, Object> training = new java.util.LinkedHashMap<>();
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("k" + (i * 7919 % 40));
+            training.put(keys.get(i), i);
+        }
+        ClassifierModel m = new ClassifierModel(ClassifyFixtures.catalog().classes(), ClassifyFixtures.trained().classifier(),
+                training);
+        assertEquals(keys, new java.util.ArrayList<>(m.training().keySet()));
+        Path f = dir.resolve("ordered.zip");
+        ModelFile.write(m, f);
+        String json;
+        try (java.util.zip.ZipInputStream z = new java.util.zip.ZipInputStream(Files.newInputStream(f))) {
+            java.util.zip.ZipEntry e;
+            String found = null;
+            while ((e = z.getNextEntry()) != null) {
+                if (e.getName().equals("model.json")) {
+                    found = new String(z.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            json = found;
+        }
+        assertTrue(json != null, "model.json in the zip");
+        int at = json.indexOf("\"training\"");
+        int last = -1;
+        for (String k : keys) {
+            int p = json.indexOf("\"" + k + "\"", at);
+            assertTrue(p > last, k + " after the key before it in " + json.substring(at, Math.min(json.length(), at + 400)));
+            last = p;
+        }
+        assertTrue(json.indexOf("\"rmin\"") < json.indexOf("\"rstep\"") && json.indexOf("\"rstep\"") < json.indexOf("\"n\""),
+                "grid keys in order");
+    }
+
+    @Test
     void corruptFileIsRefusedNamingTheFile() throws Exception {
         Path f = dir.resolve("broken.zip");
         byte[] good = Files.readAllBytes(ClassifyFixtures.modelFile());
