@@ -203,7 +203,9 @@ public class DecomposePCANMF extends AbstractProcessor {
             .description("Iteration limit of the NMF solver (scikit-learn max_iter)").required(true).defaultValue("2000")
             .addValidator(StandardValidators.createLongValidator(1, 1_000_000, true)).build();
     static final PropertyDescriptor TOLERANCE = new PropertyDescriptor.Builder().name("NMF Tolerance")
-            .description("Stopping tolerance of the NMF solver (scikit-learn tol)").required(true).defaultValue("1e-4")
+            .description("Stopping tolerance of the NMF solver (scikit-learn tol). Series of up to 4 million values"
+                    + " are computed with float products, which cannot go below about 1e-7: a smaller tolerance runs"
+                    + " them to the iteration limit").required(true).defaultValue("1e-4")
             .addValidator(StandardValidators.NUMBER_VALIDATOR).build();
     static final PropertyDescriptor COMPONENT_FORMAT = new PropertyDescriptor.Builder().name("Component Format")
             .description("File format of the component children").required(true).allowableValues(ComponentFormat.class)
