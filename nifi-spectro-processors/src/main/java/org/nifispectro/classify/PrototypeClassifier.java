@@ -597,7 +597,7 @@ public final class PrototypeClassifier {
     }
 
     /** @return indices of the m largest scores, best first (equal scores: lower index first) */
-    private static int[] topIndices(double[] s, int m) {
+    static int[] topIndices(double[] s, int m) {
         int[] top = new int[m];
         double[] val = new double[m];
         int filled = 0;
@@ -668,23 +668,10 @@ public final class PrototypeClassifier {
      */
     public static List<Candidate> rank(double[] scores, double t, double noneScore, int k) {
         double[] p = softmax(scores, t, noneScore);
-        Integer[] idx = new Integer[scores.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = i;
-        }
-        int m = Math.min(k, scores.length);
-        // partial selection: fine for thousands of classes
-        List<Candidate> out = new ArrayList<>(m);
-        boolean[] used = new boolean[scores.length];
-        for (int j = 0; j < m; j++) {
-            int best = -1;
-            for (int i = 0; i < scores.length; i++) {
-                if (!used[i] && (best < 0 || scores[i] > scores[best])) {
-                    best = i;
-                }
-            }
-            used[best] = true;
-            out.add(new Candidate(best, p[best], scores[best]));
+        int[] top = topIndices(scores, Math.min(k, scores.length));
+        List<Candidate> out = new ArrayList<>(top.length);
+        for (int c : top) {
+            out.add(new Candidate(c, p[c], scores[c]));
         }
         return out;
     }

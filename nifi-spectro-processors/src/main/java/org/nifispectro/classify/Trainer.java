@@ -342,7 +342,7 @@ public final class Trainer {
      * Runs f(0) .. f(n-1) on the given number of threads; results in index order, {@code done} called with each
      * index in order as its result is collected (progress reports).
      */
-    public static <T> List<T> parallel(int n, int threads, java.util.function.IntFunction<T> f,
+    static <T> List<T> parallel(int n, int threads, java.util.function.IntFunction<T> f,
                                        java.util.function.IntConsumer done) {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {

@@ -412,19 +412,6 @@ final class PairwiseExperiment {
 
     /** Indices of the k largest, best first. */
     static int[] top(double[] s, int k) {
-        int m = Math.min(k, s.length);
-        int[] idx = new int[m];
-        boolean[] used = new boolean[s.length];
-        for (int j = 0; j < m; j++) {
-            int b = -1;
-            for (int i = 0; i < s.length; i++) {
-                if (!used[i] && (b < 0 || s[i] > s[b])) {
-                    b = i;
-                }
-            }
-            used[b] = true;
-            idx[j] = b;
-        }
-        return idx;
+        return PrototypeClassifier.topIndices(s, Math.min(k, s.length));
     }
 }
