@@ -108,7 +108,7 @@ public class ClassifyStructure extends AbstractProcessor {
             .description("The top-k ranking (JSON) when the confidence rule is not met: no convincing candidate in "
                     + "the catalog (flat probabilities)").build();
     public static final Relationship REL_CHART = new Relationship.Builder().name("chart")
-            .description("A PNG bar chart of the top-k probabilities").build();
+            .description("A PNG bar chart of the top-k probabilities (unless Write Chart is false)").build();
     public static final Relationship REL_ORIGINAL = new Relationship.Builder().name("original")
             .description("The input .gr, once classified").build();
     public static final Relationship REL_FAILURE = new Relationship.Builder().name("failure")
@@ -141,8 +141,14 @@ public class ClassifyStructure extends AbstractProcessor {
             .description("Larger inputs are refused to failure before being read into memory")
             .required(true).defaultValue("20 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
+    static final PropertyDescriptor WRITE_CHART = new PropertyDescriptor.Builder().name("Write Chart")
+            .description("Whether each input also gives a PNG bar chart of its top-k on 'chart'. false for long in-situ "
+                    + "series where the JSON and the attributes are enough: drawing and encoding the chart is about a "
+                    + "third of this processor's time per PDF (docs/classify-report.md)")
+            .required(true).allowableValues("true", "false").defaultValue("true").build();
+
     private static final List<PropertyDescriptor> PROPERTIES = List.of(MODEL_FILE, TOP_K, MIN_PROBABILITY, MIN_RATIO,
-            CONFIDENCE_LEVEL, MAX_SIZE);
+            CONFIDENCE_LEVEL, MAX_SIZE, WRITE_CHART);
     /**
      * Candidates ranked internally, so the best class of another structure type is found even when the
      * top-k shown are all of the top's type.
@@ -158,6 +164,7 @@ public class ClassifyStructure extends AbstractProcessor {
     private volatile String[] typeKeys;
     private volatile String modelName;
     private volatile int topK;
+    private volatile boolean writeChart;
     private volatile ConfidenceLevel confidenceLevel;
     private volatile double minProbability;
     private volatile double minRatio;
@@ -237,6 +244,7 @@ public class ClassifyStructure extends AbstractProcessor {
         minRatio = context.getProperty(MIN_RATIO).asDouble();
         confidenceLevel = context.getProperty(CONFIDENCE_LEVEL).asAllowableValue(ConfidenceLevel.class);
         maxBytes = context.getProperty(MAX_SIZE).asDataSize(DataUnit.B).longValue();
+        writeChart = context.getProperty(WRITE_CHART).asBoolean();
     }
 
     @Override
@@ -301,7 +309,7 @@ public class ClassifyStructure extends AbstractProcessor {
             Map<String, Object> report = report(filename, m, shown, identified);
             report.put("history", ProcessingHistory.toJsonNode(history));
             json = MAPPER.writeValueAsBytes(report);
-            png = chart(stem, m, ranking, history);
+            png = writeChart ? chart(stem, m, ranking, history) : null;
         } catch (IOException | RuntimeException e) {
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
                     e instanceof IOException io ? io : new IOException(e));
@@ -315,22 +323,28 @@ public class ClassifyStructure extends AbstractProcessor {
         ra.put(SpectroAttributes.OUTPUT_KIND, "classification");
         result = session.putAllAttributes(result, ra);
 
-        FlowFile image = session.create(flowFile);
-        image = session.write(image, (OutputStream os) -> os.write(png));
-        Map<String, String> ia = new HashMap<>(attributes);
-        ia.put(CoreAttributes.FILENAME.key(), stem + ".classify.png");
-        ia.put(CoreAttributes.MIME_TYPE.key(), "image/png");
-        ia.put(SpectroAttributes.OUTPUT_KIND, "chart");
-        image = session.putAllAttributes(image, ia);
+        FlowFile image = null;
+        if (png != null) {
+            image = session.create(flowFile);
+            image = session.write(image, (OutputStream os) -> os.write(png));
+            Map<String, String> ia = new HashMap<>(attributes);
+            ia.put(CoreAttributes.FILENAME.key(), stem + ".classify.png");
+            ia.put(CoreAttributes.MIME_TYPE.key(), "image/png");
+            ia.put(SpectroAttributes.OUTPUT_KIND, "chart");
+            image = session.putAllAttributes(image, ia);
+        }
 
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String details = String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
                 topClass.representative().formula(), topClass.representative().spaceGroup(), top.probability(),
                 Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio),
                 identified ? "identified" : "unidentified", Parameters.provenanceDetails(parameters, millis));
-        session.getProvenanceReporter().fork(flowFile, List.of(result, image), details, millis);
+        session.getProvenanceReporter().fork(flowFile, image == null ? List.of(result) : List.of(result, image),
+                details, millis);
         session.transfer(result, identified ? REL_IDENTIFIED : REL_UNIDENTIFIED);
-        session.transfer(image, REL_CHART);
+        if (image != null) {
+            session.transfer(image, REL_CHART);
+        }
         session.transfer(flowFile, REL_ORIGINAL);
     }
 

@@ -229,27 +229,19 @@ public final class ClassifyBenchmark {
         report.put("realInCatalogTop3Baseline", baseHit + "/" + inCat);
         report.put("real", real);
 
-        // 1000-PDF series: text parse + resample + classify, cycling over measured .gr files
-        List<List<String>> texts = new ArrayList<>();
-        for (String f : List.of("pdf/diffpy_cmi/Ni.gr", "pdf/diffpy_cmi/CdSe-bulk.gr", "pdf/srfit/si-q27r60-xray.gr",
-                "pdf/diffpy_cmi/Pt-nanoparticles.gr")) {
-            if (Files.exists(shared.resolve(f))) {
-                texts.add(Files.readAllLines(shared.resolve(f), StandardCharsets.ISO_8859_1));
-            }
-        }
+        // 1000-PDF series: ClassifyStructure's path (GrText parse + resample + classify), cycling over measured .gr files
+        List<byte[]> texts = seriesTexts(shared);
         if (!texts.isEmpty()) {
             for (int w = 0; w < 100; w++) {
-                GrData d = GrReader.parse(texts.get(w % texts.size()), "warm");
-                clf.rank(PdfProfile.of(d.r(), d.g(), clf.grid()), 5);
+                series(0, texts.get(w % texts.size()), null, clf);
             }
             long q0 = System.nanoTime();
             for (int i = 0; i < 1000; i++) {
-                GrData d = GrReader.parse(texts.get(i % texts.size()), "series");
-                clf.rank(PdfProfile.of(d.r(), d.g(), clf.grid()), 5);
+                series(0, texts.get(i % texts.size()), null, clf);
             }
             report.put("series1000Seconds", (System.nanoTime() - q0) / 1e9);
-            report.put("seriesNote", "parse + resample + classify of measured .gr files (Ni, CdSe, Si, Pt; 5000-6000 rows"
-                    + " each, r to 50-60 A), one thread");
+            report.put("seriesNote", "GrText parse + resample + classify of measured .gr files (Ni, CdSe, Si, Pt; 5000-6000"
+                    + " rows each, r to 50-60 A), one thread");
         }
 
         // XGBoost on the same data
@@ -268,7 +260,16 @@ public final class ClassifyBenchmark {
                     + row.get("expectedRankClassifier") + " base " + row.get("expectedRankBaseline") + " | p1 "
                     + row.get("topProbability") + " | " + row.get("classifier"));
         }
+        Path shipped = Path.of(a.getOrDefault("shipped-model", SHIPPED_MODEL));
+        if (!"none".equals(a.get("shipped-model")) && Files.exists(shipped)) {
+            System.out.println();
+            System.out.println("== the shipped default model (full catalog), as ClassifyStructure uses it ==");
+            modelOnly(shipped, shared, Double.NaN, 0, false);
+        }
     }
+
+    /** The default model in the source tree (the benchmark runs from nifi-spectro-processors). */
+    static final String SHIPPED_MODEL = "src/main/resources/org/nifispectro/classify/default-model.zip";
 
     /**
      * A saved model (e.g. the shipped default): load time, measured PDFs (table rows of
@@ -335,13 +336,7 @@ public final class ClassifyBenchmark {
         if (quick) {
             return;
         }
-        List<byte[]> texts = new ArrayList<>();
-        for (String f : List.of("pdf/diffpy_cmi/Ni.gr", "pdf/diffpy_cmi/CdSe-bulk.gr", "pdf/srfit/si-q27r60-xray.gr",
-                "pdf/diffpy_cmi/Pt-nanoparticles.gr")) {
-            if (Files.exists(shared.resolve(f))) {
-                texts.add(Files.readAllBytes(shared.resolve(f)));
-            }
-        }
+        List<byte[]> texts = seriesTexts(shared);
         List<float[]> profiles = new ArrayList<>();
         for (byte[] b : texts) {
             GrText.Columns c = GrText.parse(b);
@@ -363,7 +358,64 @@ public final class ClassifyBenchmark {
                         (mx.getCurrentThreadCpuTime() - c0) / 1e9);
             }
         }
+        for (boolean chart : new boolean[] {true, false}) {
+            for (int threads : new int[] {1, 2}) {
+                for (int round = 0; round < 2; round++) {
+                    double[] sec = processorSeries(modelPath, texts, 1000, threads, chart);
+                    System.out.printf(Locale.ROOT, "1000 x ClassifyStructure (nifi-mock, %d concurrent task%s, %s): %.3f s"
+                            + " wall %.3f s process cpu (model loaded before)%n", threads, threads == 1 ? "" : "s",
+                            chart ? "JSON + PNG chart" : "JSON, Write Chart false", sec[0], sec[1]);
+                }
+            }
+        }
         System.out.println("load average: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    /** The four measured .gr files the 1,000-PDF series cycles over (those present). */
+    static List<byte[]> seriesTexts(Path shared) throws IOException {
+        List<byte[]> texts = new ArrayList<>();
+        for (String f : List.of("pdf/diffpy_cmi/Ni.gr", "pdf/diffpy_cmi/CdSe-bulk.gr", "pdf/srfit/si-q27r60-xray.gr",
+                "pdf/diffpy_cmi/Pt-nanoparticles.gr")) {
+            if (Files.exists(shared.resolve(f))) {
+                texts.add(Files.readAllBytes(shared.resolve(f)));
+            }
+        }
+        return texts;
+    }
+
+    /**
+     * Seconds for ClassifyStructure to turn n queued .gr flow files into JSON + PNG (nifi-mock TestRunner,
+     * the given number of concurrent tasks), after a warm-up of 200 in the same runner (model loaded,
+     * code compiled).
+     *
+     * @return {wall seconds, CPU seconds of the whole JVM (GC and compiler threads included)}
+     */
+    static double[] processorSeries(Path modelPath, List<byte[]> texts, int n, int threads, boolean chart) {
+        org.apache.nifi.util.TestRunner runner = org.apache.nifi.util.TestRunners.newTestRunner(
+                org.nifispectro.processors.ClassifyStructure.class);
+        runner.setProperty("Model File", modelPath.toAbsolutePath().toString());
+        runner.setProperty("Write Chart", Boolean.toString(chart));
+        runner.setThreadCount(threads);
+        for (int i = 0; i < 200; i++) {
+            runner.enqueue(texts.get(i % texts.size()), Map.of("filename", "warm" + i + ".gr"));
+        }
+        runner.run(200, false, true);
+        runner.clearTransferState();
+        runner.clearProvenanceEvents();
+        for (int i = 0; i < n; i++) {
+            runner.enqueue(texts.get(i % texts.size()), Map.of("filename", "series" + i + ".gr"));
+        }
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long c0 = os.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        runner.run(n, true, false);
+        double sec = (System.nanoTime() - t0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+        if (runner.getFlowFilesForRelationship("original").size() != n) {
+            throw new IllegalStateException("the series did not go through: " + runner.getQueueSize() + " left");
+        }
+        return new double[] {sec, cpu};
     }
 
     private static void series(int mode, byte[] text, float[] profile, PrototypeClassifier clf) throws Exception {

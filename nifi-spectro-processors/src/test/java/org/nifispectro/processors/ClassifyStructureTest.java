@@ -94,6 +94,31 @@ class ClassifyStructureTest {
     }
 
     @Test
+    void withoutChartsTheRankingIsTheSameAndTheForkHasOneChild() throws Exception {
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        JsonNode with = new ObjectMapper().readTree(
+                runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).get(0).getContent());
+        runner.clearTransferState();
+        runner.setProperty(ClassifyStructure.WRITE_CHART, "false");
+        runner.enqueue(gr("Ni_to31A.gr"), Map.of("filename", "Ni.gr"));
+        runner.run();
+        runner.assertTransferCount(ClassifyStructure.REL_CHART, 0);
+        runner.assertTransferCount(ClassifyStructure.REL_ORIGINAL, 1);
+        MockFlowFile json = runner.getFlowFilesForRelationship(ClassifyStructure.REL_IDENTIFIED).get(0);
+        JsonNode without = new ObjectMapper().readTree(json.getContent());
+        assertEquals(with.path("candidates"), without.path("candidates"));
+        String original = runner.getFlowFilesForRelationship(ClassifyStructure.REL_ORIGINAL).get(0).getAttribute("uuid");
+        List<ProvenanceEventRecord> forks = runner.getProvenanceEvents().stream()
+                .filter(e -> e.getEventType() == ProvenanceEventType.FORK && e.getParentUuids().contains(original))
+                .toList();
+        // the mock session also records a FORK for session.create(parent); none may name a chart
+        assertTrue(!forks.isEmpty() && forks.stream().allMatch(e -> e.getChildUuids().equals(
+                List.of(json.getAttribute("uuid")))), "FORK children " + forks.stream().map(e -> e.getChildUuids()).toList());
+        assertTrue(forks.stream().anyMatch(e -> e.getDetails() != null && e.getDetails().contains("identified")));
+    }
+
+    @Test
     void theHistoryAPdfCarriesContinuesInTheRankingAndChart() throws Exception {
         String text = new String(gr("Ni_to31A.gr"), StandardCharsets.ISO_8859_1).replace("#### start data",
                 "history.1 = nifi-spectro SimulatePDF 1.2.3 at 2026-01-02T03:04:05Z from Ni.cif (FlowFile abc-1)\n"
