@@ -315,24 +315,10 @@ public class ClassifyStructure extends AbstractProcessor {
                     e instanceof IOException io ? io : new IOException(e));
             return;
         }
-        FlowFile result = session.create(flowFile);
-        result = session.write(result, (OutputStream os) -> os.write(json));
-        Map<String, String> ra = new HashMap<>(attributes);
-        ra.put(CoreAttributes.FILENAME.key(), stem + ".classify.json");
-        ra.put(CoreAttributes.MIME_TYPE.key(), "application/json");
-        ra.put(SpectroAttributes.OUTPUT_KIND, "classification");
-        result = session.putAllAttributes(result, ra);
-
-        FlowFile image = null;
-        if (png != null) {
-            image = session.create(flowFile);
-            image = session.write(image, (OutputStream os) -> os.write(png));
-            Map<String, String> ia = new HashMap<>(attributes);
-            ia.put(CoreAttributes.FILENAME.key(), stem + ".classify.png");
-            ia.put(CoreAttributes.MIME_TYPE.key(), "image/png");
-            ia.put(SpectroAttributes.OUTPUT_KIND, "chart");
-            image = session.putAllAttributes(image, ia);
-        }
+        FlowFile result = output(session, flowFile, json, attributes, stem + ".classify.json", "application/json",
+                "classification");
+        FlowFile image = png == null ? null
+                : output(session, flowFile, png, attributes, stem + ".classify.png", "image/png", "chart");
 
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String details = String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
@@ -346,6 +332,17 @@ public class ClassifyStructure extends AbstractProcessor {
             session.transfer(image, REL_CHART);
         }
         session.transfer(flowFile, REL_ORIGINAL);
+    }
+
+    /** A child of {@code parent} holding {@code content}, with the shared attributes and its own name and kind. */
+    private static FlowFile output(ProcessSession session, FlowFile parent, byte[] content, Map<String, String> attributes,
+                                   String filename, String mimeType, String kind) {
+        FlowFile f = session.write(session.create(parent), (OutputStream os) -> os.write(content));
+        Map<String, String> a = new HashMap<>(attributes);
+        a.put(CoreAttributes.FILENAME.key(), filename);
+        a.put(CoreAttributes.MIME_TYPE.key(), mimeType);
+        a.put(SpectroAttributes.OUTPUT_KIND, kind);
+        return session.putAllAttributes(f, a);
     }
 
     /**
