@@ -115,6 +115,58 @@ class GrTextTest {
         assertNull(parse("#### start data\n1 2 #c\n"), "trailing comment");
     }
 
+    /**
+     * Differential check of the one-pass parser against the general reader: random files built from
+     * header lines, start-data markers (also several), comments, blank lines, rows of 1-5 columns,
+     * free text, leading commas, control bytes, NaN and CRLF; whenever GrText answers, GrReader must
+     * accept the same text with bit-identical columns.
+     */
+    @Test
+    void randomLayoutsGiveGrReadersColumnsWheneverTheFastPathAnswers() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        String[] pieces = {"qmax = 19\n", "#### start data\n", "# start data\n", "#L r G\n", "\n", "   \t\n",
+            "produced by hand\n", ",1 2\n", "1 2\u0001\n", "1\u0001 2\n", "NaN 3\n", "0.5\n", "1 2 3 4 5 6\n",
+            "x 1\n", "1 x\n"};
+        int answered = 0;
+        int refused = 0;
+        for (int f = 0; f < 20_000; f++) {
+            StringBuilder sb = new StringBuilder();
+            int lines = rnd.nextInt(1, 14);
+            double r0 = rnd.nextDouble();
+            for (int i = 0; i < lines; i++) {
+                if (rnd.nextInt(3) > 0) {
+                    int cols = rnd.nextInt(1, 4) + (rnd.nextInt(8) == 0 ? 2 : 0);
+                    sb.append(String.format(java.util.Locale.ROOT, "%.17g", r0 + i));
+                    for (int c = 1; c < cols; c++) {
+                        sb.append(rnd.nextBoolean() ? " " : rnd.nextBoolean() ? "\t" : ", ")
+                                .append(String.format(java.util.Locale.ROOT, "%.6e", rnd.nextDouble() - 0.5));
+                    }
+                    sb.append(rnd.nextInt(10) == 0 ? "  \n" : "\n");
+                } else {
+                    sb.append(pieces[rnd.nextInt(pieces.length)]);
+                }
+            }
+            String text = rnd.nextInt(4) == 0 ? sb.toString().replace("\n", "\r\n") : sb.toString();
+            GrText.Columns c = parse(text);
+            if (c == null) {
+                refused++;
+                continue;
+            }
+            answered++;
+            GrData d;
+            try {
+                d = GrReader.parse(java.util.Arrays.asList(text.split("\r?\n|\r", -1)), "random");
+            } catch (GrFormatException e) {
+                throw new AssertionError("GrText answered but GrReader refuses: " + e.getMessage() + "\n" + text, e);
+            }
+            assertArrayEquals(d.r(), c.r(), text);
+            assertArrayEquals(d.g(), c.g(), text);
+        }
+        // both outcomes must occur often, or the check says little
+        org.junit.jupiter.api.Assertions.assertTrue(answered > 2_000 && refused > 2_000, answered + " answered, "
+                + refused + " refused");
+    }
+
     @Test
     void randomNumbersInEveryPrintedFormAreCorrectlyRounded() {
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
