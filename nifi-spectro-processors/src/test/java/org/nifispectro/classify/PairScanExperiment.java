@@ -19,7 +19,8 @@ import java.util.TreeSet;
  *   --cifs /work/shared/data/cif --cache target/confusion-full.bin --shared /work/shared/data \
  *   [--pairs-file target/pairs-first.txt] [--strides 3,1 | 0] [--ranks 3,1] [--iterations 1] [--misses 1] \
  *   [--shortlist 20] [--window 10] [--gamma 0.01] [--margin 0.01] [--modes tour,hedge,soft1,tb1,mix0.5] \
- *   [--bias sd] [--pool 0,0.3 --gammas 0.01,0.003] [--pair-variants 80 | --extra-seed 1 --extra-variants 40]
+ *   [--bias sd] [--pool 0,0.3 --gammas 0.01,0.003] [--pair-variants 80 | --extra-seed 1 --extra-variants 40] \
+ *   [--more-test 10]
  * </pre>
  * 1. rebuilds the shipped two-stage learner ({@link ConfusionBenchmark#shipped}; {@code --shortlist}
  * another second-stage shortlist) and its third stage exactly as {@link Trainer#pairwise} does
@@ -35,7 +36,9 @@ import java.util.TreeSet;
  * each discriminant's threshold at the spread-weighted midpoint of the two classes' projected
  * training profiles; {@code --pool alpha}: the pair's covariance mixed with the one pooled over
  * all classes ({@link #pooledFisher}). Each line: validation (used for the choice), held-out,
- * perturbed top-1 / 3 / 5 and the ranks of the measured PDFs ({@link PairwiseExperiment#realRanks}).
+ * perturbed top-1 / 3 / 5 and the ranks of the measured PDFs ({@link PairwiseExperiment#realRanks});
+ * {@code --more-test N}: also on N test variants per class (a larger held-out set of the TEST
+ * stream; its variants differ from the cache's 2 because the Latin hypercube depends on N).
  */
 final class PairScanExperiment {
 
@@ -73,6 +76,12 @@ final class PairScanExperiment {
         System.out.printf(Locale.ROOT, "catalog, cache, two stages: %.1f s, load %s%n", (System.nanoTime() - t0) / 1e9,
                 load());
         PairwiseExperiment.real = ConfusionBenchmark.realCases(Path.of(a.getOrDefault("shared", "/work/shared/data")), cat);
+        if (a.containsKey("more-test")) {
+            long tm = System.nanoTime();
+            moreTest(cat, Integer.parseInt(a.get("more-test")), threads);
+            System.out.printf(Locale.ROOT, "more test variants: %d profiles, %.1f s%n", moreClean.size(),
+                    (System.nanoTime() - tm) / 1e9);
+        }
         // class means and packed scatter matrices of the training profiles (as Trainer.perClass)
         t0 = System.nanoTime();
         double[][] mean = new double[nc][];
@@ -554,6 +563,43 @@ final class PairScanExperiment {
         System.out.printf(Locale.ROOT, "  %-46s %4d pairs | val %s | held-out %s | perturbed %s | measured %s%n", name,
                 pairs, acc2(scores(clf, fv, threads), yv), acc2(scores(clf, fc, threads), yt),
                 acc2(scores(clf, fp, threads), yt), PairwiseExperiment.realRanks(clf, null, 0, ""));
+        if (moreClean != null) {
+            System.out.printf(Locale.ROOT, "  %-46s more test variants: held-out %s | perturbed %s%n", "",
+                    acc2(scores(clf, moreClean, threads), moreLabels), acc2(scores(clf, morePert, threads), moreLabels));
+        }
+    }
+
+    /** A larger held-out set ({@code --more-test N} test variants per class, TEST stream), or null. */
+    static List<float[]> moreClean;
+    static List<float[]> morePert;
+    static int[] moreLabels;
+
+    static void moreTest(Catalog cat, int variants, int threads) {
+        PdfAugmenter aug = PdfAugmenter.of(cat.grid());
+        org.nifispectro.pdf.PdfCalculator calc = org.nifispectro.pdf.PdfCalculator.of(aug.baseParameters(),
+                PdfAugmenter.limits(cat.options().maxAtoms()));
+        Trainer.Options o = Trainer.Options.defaults();
+        List<List<float[][]>> per = ConfusionBenchmark.parallel(cat.classes().size(), threads, c -> {
+            List<float[]> cl = new ArrayList<>();
+            List<float[]> pe = new ArrayList<>();
+            ClassSamples.conditionPairs(cat, c, variants, ClassSamples.Purpose.TEST, o.seed(), aug, calc, o.ranges(),
+                    (u, v) -> {
+                        cl.add(u);
+                        pe.add(v);
+                    });
+            return List.of(cl.toArray(new float[0][]), pe.toArray(new float[0][]));
+        });
+        moreClean = new ArrayList<>();
+        morePert = new ArrayList<>();
+        List<Integer> lab = new ArrayList<>();
+        for (int c = 0; c < per.size(); c++) {
+            moreClean.addAll(List.of(per.get(c).get(0)));
+            morePert.addAll(List.of(per.get(c).get(1)));
+            for (int k = 0; k < per.get(c).get(0).length; k++) {
+                lab.add(c);
+            }
+        }
+        moreLabels = lab.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Top-1 / 3 / 5 % to 2 decimals and the top-1 / top-3 misses. */
