@@ -19,9 +19,13 @@ import org.nifispectro.pdf.StructureVariants;
  */
 public final class ClassSamples {
 
-    /** What a set of variants is for; each purpose has its own random stream. */
+    /**
+     * What a set of variants is for; each purpose has its own random stream. PAIRWISE: extra
+     * training variants that only enter the third stage's discriminants
+     * ({@link Trainer.Options#pairVariants}).
+     */
     public enum Purpose {
-        TRAIN(0x5eed0001L), VALIDATION(0x5eed0002L), TEST(0x5eed0003L);
+        TRAIN(0x5eed0001L), VALIDATION(0x5eed0002L), TEST(0x5eed0003L), PAIRWISE(0x5eed0004L);
 
         final long salt;
 

@@ -185,6 +185,11 @@ public final class PrototypeClassifier {
         return a < b ? ((long) a << 32) | b : ((long) b << 32) | a;
     }
 
+    /** @return true when the third stage holds a discriminant for classes a and b (either order) */
+    boolean hasPair(int a, int b) {
+        return pairKeys != null && Arrays.binarySearch(pairKeys, pairKey(a, b)) >= 0;
+    }
+
     private static void checkTable(int[] start, float[][] prototypes, String what) {
         if (start.length < 2 || start[0] != 0 || start[start.length - 1] != prototypes.length) {
             throw new IllegalArgumentException(what + " class table does not match " + prototypes.length

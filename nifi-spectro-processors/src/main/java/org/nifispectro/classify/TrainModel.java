@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  *     --cifs /path/to/cifs --out model.zip [--report report.json] [--threshold 0.95] [--uiso 0.01] \
  *     [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8] [--fine-prototypes 32] \
  *     [--shortlist 15] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01] \
- *     [--pair-window 10] [--pair-margin 0.01] [--pair-shrinkage 0.01] \
+ *     [--pair-window 10] [--pair-margin 0.01] [--pair-shrinkage 0.003] [--pair-variants 80] \
  *     [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]
  * </pre>
  * The dependencies are Jackson databind and Commons Math 3 (from the NAR's bundled jars or Maven).
@@ -40,7 +40,8 @@ public final class TrainModel {
             System.err.println("usage: TrainModel --cifs DIR --out MODEL.zip [--report REPORT.json] [--threshold 0.95]"
                     + " [--uiso 0.01] [--max-atoms 5000] [--variants 40] [--augmentations 6] [--prototypes 8]"
                     + " [--fine-prototypes 32] [--shortlist 15] [--max-scale 0.03] [--scale-steps 6] [--lattice-penalty 0.01]"
-                    + " [--pair-window 10 (0: no pairwise stage)] [--pair-margin 0.01] [--pair-shrinkage 0.01]"
+                    + " [--pair-window 10 (0: no pairwise stage)] [--pair-margin 0.01] [--pair-shrinkage 0.003]"
+                    + " [--pair-variants 80 (extra variants per class for the discriminants)]"
                     + " [--validation-variants 2] [--test-variants 2] [--seed 0] [--threads 2]");
             System.exit(2);
         }
@@ -93,7 +94,8 @@ public final class TrainModel {
                 Double.parseDouble(a.getOrDefault("lattice-penalty", "" + d.latticePenalty())),
                 Integer.parseInt(a.getOrDefault("pair-window", "" + d.pairWindow())),
                 Double.parseDouble(a.getOrDefault("pair-margin", "" + d.pairMargin())),
-                Double.parseDouble(a.getOrDefault("pair-shrinkage", "" + d.pairShrinkage())));
+                Double.parseDouble(a.getOrDefault("pair-shrinkage", "" + d.pairShrinkage())),
+                Integer.parseInt(a.getOrDefault("pair-variants", "" + d.pairVariants())));
         long t0 = System.nanoTime();
         Catalog catalog = Catalog.build(cifs, ModelGrid.standard(), co);
         double catalogSeconds = (System.nanoTime() - t0) / 1e9;
@@ -129,6 +131,7 @@ public final class TrainModel {
         report.put("pairWindow", to.pairWindow());
         report.put("pairMargin", to.pairMargin());
         report.put("pairShrinkage", to.pairShrinkage());
+        report.put("pairVariants", to.pairVariants());
         report.put("pairs", r.classifier().pairwise() == null ? 0 : r.classifier().pairwise().size());
         report.put("validationVariants", to.validationVariants());
         report.put("testVariants", to.testVariants());

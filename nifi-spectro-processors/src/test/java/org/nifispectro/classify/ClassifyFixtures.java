@@ -33,13 +33,15 @@ public final class ClassifyFixtures {
 
     /**
      * 20 variants x 6 conditions, 12 + 32 prototypes (second stage as the shipped model: shortlist
-     * 15, r scaling +-3 % in 0.5 % steps, lattice penalty 0.01; the shipped pairwise third stage), 8 test
+     * 15, r scaling +-3 % in 0.5 % steps, lattice penalty 0.01; the shipped pairwise third stage with its
+     * extra variants for the discriminants), 8 test
      * variants per class, seed 1.
      */
     public static synchronized Trainer.Result trained() throws IOException {
         if (result == null) {
             result = Trainer.train(catalog(), new Trainer.Options(20, 6, 12, 2, 8, Augmentation.Ranges.standard(), 1L,
-                    2, 32, 15, 0.03, 6, 0.01, Trainer.PAIR_WINDOW, Trainer.PAIR_MARGIN, Trainer.PAIR_SHRINKAGE), null);
+                    2, 32, 15, 0.03, 6, 0.01, Trainer.PAIR_WINDOW, Trainer.PAIR_MARGIN, Trainer.PAIR_SHRINKAGE,
+                    Trainer.PAIR_VARIANTS), null);
         }
         return result;
     }

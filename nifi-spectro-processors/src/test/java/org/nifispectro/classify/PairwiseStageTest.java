@@ -1,6 +1,7 @@
 package org.nifispectro.classify;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,69 @@ class PairwiseStageTest {
         assertTrue(!Trainer.latticeOnly(c, ni, si) && !Trainer.latticeOnly(c, ni, nacl));
         // isotypic wurtzites CdSe / CdS: two elements, the intensities differ too
         assertTrue(!Trainer.latticeOnly(c, cdseW, cds));
+    }
+
+    private static double margin(PrototypeClassifier.Pairwise pw, int k, double[] x) {
+        double m = pw.bias()[k];
+        for (int i = 0; i < x.length; i++) {
+            m += pw.weights()[k][i] * x[i];
+        }
+        return m;
+    }
+
+    private static double[] mean(java.util.List<float[]> xs) {
+        double[] m = new double[xs.get(0).length];
+        for (float[] x : xs) {
+            for (int i = 0; i < m.length; i++) {
+                m[i] += x[i] / (double) xs.size();
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void pairVariantsEnterOnlyTheDiscriminants() throws Exception {
+        Catalog c = ClassifyFixtures.catalog().subset(java.util.List.of(0, 1, 2, 3));
+        // pair margin 1: every shortlisted pair gets a discriminant
+        Trainer.Options without = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 1, 6, 3, 0.06,
+                12, 0.01, 3, 1.0, 0.03, 0);
+        Trainer.Options with = new Trainer.Options(4, 3, 4, 1, 0, Augmentation.Ranges.standard(), 5L, 2, 6, 3, 0.06, 12,
+                0.01, 3, 1.0, 0.03, 5);
+        PrototypeClassifier a = Trainer.train(c, without, null).classifier();
+        PrototypeClassifier b = Trainer.train(c, with, null).classifier();
+        // the pair scan runs on the two stages, which the extra variants do not touch: same pairs
+        assertTrue(a.pairwise().size() > 0);
+        assertArrayEquals(a.pairwise().first(), b.pairwise().first());
+        assertArrayEquals(a.pairwise().second(), b.pairwise().second());
+        assertArrayEquals(a.prototypes()[0], b.prototypes()[0]);
+        PdfAugmenter aug = PdfAugmenter.of(c.grid());
+        org.nifispectro.pdf.PdfCalculator calc = org.nifispectro.pdf.PdfCalculator.of(aug.baseParameters(),
+                PdfAugmenter.limits(c.options().maxAtoms()));
+        for (int k = 0; k < b.pairwise().size(); k++) {
+            int p = b.pairwise().first()[k];
+            int q = b.pairwise().second()[k];
+            java.util.List<float[]> tp = Trainer.trainingProfiles(c, p, with, aug, calc);
+            java.util.List<float[]> tq = Trainer.trainingProfiles(c, q, with, aug, calc);
+            java.util.List<float[]> ep = Trainer.pairProfiles(c, p, with, aug, calc);
+            java.util.List<float[]> eq = Trainer.pairProfiles(c, q, with, aug, calc);
+            assertTrue(ep.size() == 5 * 3 && eq.size() == 5 * 3, "5 variants x 3 conditions: " + ep.size());
+            // own random stream: no extra profile repeats a training profile
+            for (float[] e : ep) {
+                for (float[] t : tp) {
+                    assertTrue(!java.util.Arrays.equals(e, t));
+                }
+            }
+            java.util.List<float[]> allP = new java.util.ArrayList<>(tp);
+            allP.addAll(ep);
+            java.util.List<float[]> allQ = new java.util.ArrayList<>(tq);
+            allQ.addAll(eq);
+            // a Fisher discriminant is scaled to +1 at its first class's mean and -1 at the second's:
+            // with pair variants those are the means over training + extra profiles
+            assertEquals(1, margin(b.pairwise(), k, mean(allP)), 1e-3);
+            assertEquals(-1, margin(b.pairwise(), k, mean(allQ)), 1e-3);
+            assertEquals(1, margin(a.pairwise(), k, mean(tp)), 1e-3);
+            assertEquals(-1, margin(a.pairwise(), k, mean(tq)), 1e-3);
+        }
     }
 
     @Test
