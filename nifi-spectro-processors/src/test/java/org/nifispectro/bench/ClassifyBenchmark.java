@@ -50,7 +50,7 @@ import org.nifispectro.pdf.io.GrReader;
  * java -cp target/classes:target/test-classes:&lt;deps&gt; org.nifispectro.bench.ClassifyBenchmark \
  *   --cifs ../shared/data/cif/inorganic --shared ../shared/data --out target/bench/classify.json \
  *   [--variants 40 --augmentations 6 --prototypes 8 --fine-prototypes 32 --test-variants 4 --seed 0 --threads 2
- *    --pair-window 10 --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults();
+ *    --pair-window 10 --pair-variants 80 --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults();
  *    --pair-window 0: without the pairwise third stage)
  * </pre>
  * Two more modes (session 3): {@code --model FILE --shared DIR [--max-scale D --scale-steps M]
@@ -132,7 +132,7 @@ public final class ClassifyBenchmark {
                 Integer.parseInt(a.getOrDefault("fine-prototypes", "" + def.finePrototypes())), def.shortlist(),
                 def.maxScale(), def.scaleSteps(), def.latticePenalty(),
                 Integer.parseInt(a.getOrDefault("pair-window", "" + def.pairWindow())), def.pairMargin(),
-                def.pairShrinkage());
+                def.pairShrinkage(), Integer.parseInt(a.getOrDefault("pair-variants", "" + def.pairVariants())));
         Trainer.Result r = Trainer.train(catalog, to, System.err::println);
         report.put("structures", catalog.structureCount());
         report.put("classes", catalog.classes().size());
