@@ -48,7 +48,7 @@ import org.nifispectro.pdf.io.GrReader;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:&lt;deps&gt; org.nifispectro.bench.ClassifyBenchmark \
- *   --cifs ../shared/data/cif/inorganic --shared ../shared/data --out target/bench/classify.json \
+ *   [--cifs DIR (default: the shared data's cif/inorganic) --shared DIR (default: -Dspectro.shared.data, else ../../shared/data)] --out target/bench/classify.json \
  *   [--variants 40 --augmentations 6 --prototypes 8 --fine-prototypes 32 --test-variants 4 --seed 0 --threads 2
  *    --pair-window 10 --pair-variants 80 --xgb-rounds 60]   (defaults: the shipped learner, Trainer.Options.defaults();
  *    --pair-window 0: without the pairwise third stage)
@@ -104,13 +104,13 @@ public final class ClassifyBenchmark {
             return;
         }
         if (a.containsKey("model")) {
-            modelOnly(Path.of(a.get("model")), Path.of(a.getOrDefault("shared", "../shared/data")),
+            modelOnly(Path.of(a.get("model")), Path.of(a.getOrDefault("shared", SHARED)),
                     a.containsKey("max-scale") ? Double.parseDouble(a.get("max-scale")) : Double.NaN,
                     Integer.parseInt(a.getOrDefault("scale-steps", "0")), a.containsKey("quick"));
             return;
         }
-        Path cifs = Path.of(a.getOrDefault("cifs", "../shared/data/cif/inorganic"));
-        Path shared = Path.of(a.getOrDefault("shared", "../shared/data"));
+        Path shared = Path.of(a.getOrDefault("shared", SHARED));
+        Path cifs = Path.of(a.getOrDefault("cifs", shared.resolve("cif/inorganic").toString()));
         Path out = Path.of(a.getOrDefault("out", "target/bench/classify.json"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
         Path work = out.toAbsolutePath().getParent().resolve("classify-work");
@@ -267,6 +267,12 @@ public final class ClassifyBenchmark {
             modelOnly(shipped, shared, Double.NaN, 0, false);
         }
     }
+
+    /**
+     * The reference data: bin/bench passes -Dspectro.shared.data; run by hand from
+     * nifi-spectro-processors the repository's sibling is ../../shared/data.
+     */
+    static final String SHARED = System.getProperty("spectro.shared.data", "../../shared/data");
 
     /** The default model in the source tree (the benchmark runs from nifi-spectro-processors). */
     static final String SHIPPED_MODEL = "src/main/resources/org/nifispectro/classify/default-model.zip";
@@ -994,7 +1000,7 @@ public final class ClassifyBenchmark {
                 x = read(cache);
             } else {
                 long t0 = System.nanoTime();
-                x = simulate(Path.of(a.getOrDefault("cifs", "../shared/data/cif/inorganic")), variants, aug,
+                x = simulate(Path.of(a.getOrDefault("cifs", Path.of(SHARED).resolve("cif/inorganic").toString())), variants, aug,
                         Integer.parseInt(a.getOrDefault("test-variants", "4")), Integer.parseInt(a.getOrDefault("threads", "2")));
                 System.out.printf(Locale.ROOT, "simulated %d classes in %.1f s%n", x.nc(), (System.nanoTime() - t0) / 1e9);
                 write(x, cache);
