@@ -334,18 +334,32 @@ public final class Trainer {
             fit = new ArrayList<>(samples);
             fit.addAll(pairProfiles(catalog, c, o, aug, calc));
         }
-        double[] mean = new double[d];
-        for (float[] v : fit) {
+        double[] mean = mean(fit, d);
+        float[] scf = scatter(fit, mean);
+        return new PerClass(protos, fine, fineDev, val, clean, pert, scan.toArray(new float[0][]), mean, scf,
+                fit.size());
+    }
+
+    /** @return the mean of the profiles (d points each) */
+    static double[] mean(List<float[]> xs, int d) {
+        double[] m = new double[d];
+        for (float[] v : xs) {
             for (int i = 0; i < d; i++) {
-                mean[i] += v[i];
+                m[i] += v[i];
             }
         }
         for (int i = 0; i < d; i++) {
-            mean[i] /= fit.size();
+            m[i] /= xs.size();
         }
+        return m;
+    }
+
+    /** @return the scatter matrix sum (x - mean)(x - mean)^T of the profiles, lower triangle packed by rows */
+    static float[] scatter(List<float[]> xs, double[] mean) {
+        int d = mean.length;
         double[] sc = new double[d * (d + 1) / 2];
         double[] dv = new double[d];
-        for (float[] v : fit) {
+        for (float[] v : xs) {
             for (int i = 0; i < d; i++) {
                 dv[i] = v[i] - mean[i];
             }
@@ -358,12 +372,11 @@ public final class Trainer {
                 off += i + 1;
             }
         }
-        float[] scf = new float[sc.length];
-        for (int i = 0; i < sc.length; i++) {
-            scf[i] = (float) sc[i];
+        float[] f = new float[sc.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) sc[i];
         }
-        return new PerClass(protos, fine, fineDev, val, clean, pert, scan.toArray(new float[0][]), mean, scf,
-                fit.size());
+        return f;
     }
 
     /** Runs f(0) .. f(n-1) on the given number of threads; results in index order. */
@@ -520,6 +533,16 @@ public final class Trainer {
             }
             s[i][i] += gamma;
         }
+        return fisherSolve(s, meanA, meanB);
+    }
+
+    /**
+     * Solves s w = meanA - meanB (Commons Math Cholesky; s is the shrunk pooled covariance, overwritten)
+     * and scales w and the bias so the discriminant is +1 at meanA and -1 at meanB: d weights followed
+     * by the bias; all zero for identical projected means.
+     */
+    static float[] fisherSolve(double[][] s, double[] meanA, double[] meanB) {
+        int d = meanA.length;
         double[] delta = new double[d];
         for (int i = 0; i < d; i++) {
             delta[i] = meanA[i] - meanB[i];

@@ -117,34 +117,8 @@ final class PairScanExperiment {
             }
             float[][] xs = xl.toArray(new float[0][]);
             count[c] = xs.length;
-            double[] m = new double[d];
-            for (float[] v : xs) {
-                for (int i = 0; i < d; i++) {
-                    m[i] += v[i];
-                }
-            }
-            for (int i = 0; i < d; i++) {
-                m[i] /= xs.length;
-            }
-            double[] sc = new double[d * (d + 1) / 2];
-            double[] dv = new double[d];
-            for (float[] v : xs) {
-                for (int i = 0; i < d; i++) {
-                    dv[i] = v[i] - m[i];
-                }
-                int off = 0;
-                for (int i = 0; i < d; i++) {
-                    double ai = dv[i];
-                    for (int j = 0; j <= i; j++) {
-                        sc[off + j] += ai * dv[j];
-                    }
-                    off += i + 1;
-                }
-            }
-            float[] f = new float[sc.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) sc[i];
-            }
+            double[] m = Trainer.mean(java.util.Arrays.asList(xs), d);
+            float[] f = Trainer.scatter(java.util.Arrays.asList(xs), m);
             mean[c] = m;
             scat[c] = f;
             return null;
@@ -454,29 +428,7 @@ final class PairScanExperiment {
             }
             s[i][i] += gamma;
         }
-        double[] delta = new double[d];
-        for (int i = 0; i < d; i++) {
-            delta[i] = meanA[i] - meanB[i];
-        }
-        double[] w = new org.apache.commons.math3.linear.CholeskyDecomposition(
-                new org.apache.commons.math3.linear.Array2DRowRealMatrix(s, false), 1e-12, 1e-14).getSolver()
-                .solve(new org.apache.commons.math3.linear.ArrayRealVector(delta, false)).toArray();
-        double pa = 0;
-        double pb = 0;
-        for (int i = 0; i < d; i++) {
-            pa += w[i] * meanA[i];
-            pb += w[i] * meanB[i];
-        }
-        double half = (pa - pb) / 2;
-        float[] out = new float[d + 1];
-        if (!(half > 0)) {
-            return out;
-        }
-        for (int i = 0; i < d; i++) {
-            out[i] = (float) (w[i] / half);
-        }
-        out[d] = (float) (-(pa + pb) / 2 / half);
-        return out;
+        return Trainer.fisherSolve(s, meanA, meanB);
     }
 
     /**

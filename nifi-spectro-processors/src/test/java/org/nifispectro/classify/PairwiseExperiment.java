@@ -138,15 +138,7 @@ final class PairwiseExperiment {
         double[][][] scat = new double[nc][][];
         ConfusionBenchmark.parallel(nc, threads, c -> {
             float[][] xs = x.train().get(c);
-            double[] m = new double[d];
-            for (float[] v : xs) {
-                for (int i = 0; i < d; i++) {
-                    m[i] += v[i];
-                }
-            }
-            for (int i = 0; i < d; i++) {
-                m[i] /= xs.length;
-            }
+            double[] m = Trainer.mean(java.util.Arrays.asList(xs), d);
             double[][] s = new double[d][d];
             double[] dv = new double[d];
             for (float[] v : xs) {
