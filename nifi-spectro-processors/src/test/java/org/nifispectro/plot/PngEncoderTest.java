@@ -44,6 +44,7 @@ class PngEncoderTest {
             }
         }
         byte[] png = Png.encode(img, Map.of("Comment", "noise"));
+        assertEquals(2, png[25], "more than 256 colours: truecolour");
         String raw = new String(png, java.nio.charset.StandardCharsets.ISO_8859_1);
         int chunks = raw.split("IDAT", -1).length - 1;
         assertTrue(png.length > 2 * 65536 && chunks >= 3, png.length + " bytes in " + chunks + " IDAT chunks");
@@ -57,7 +58,9 @@ class PngEncoderTest {
         argb.setRGB(0, 0, 0x80ff0000);
         argb.setRGB(4, 2, 0x00123456);
         argb.setRGB(2, 1, 0xff00ff00);
-        assertSamePixels(argb, decode(Png.encode(argb)), true);
+        byte[] argbPng = Png.encode(argb);
+        assertEquals(6, argbPng[25], "alpha: truecolour with alpha");
+        assertSamePixels(argb, decode(argbPng), true);
 
         BufferedImage grey = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(1, 2, 0, 200);
@@ -77,7 +80,8 @@ class PngEncoderTest {
         BufferedImage img = f.render();
         byte[] png = Png.encode(img);
         assertSamePixels(img, decode(png), false);
-        // flat colour areas: deflate must shrink the raw 3 bytes per pixel at least tenfold
-        assertTrue(png.length * 10 < img.getWidth() * img.getHeight() * 3, png.length + " bytes");
+        // fewer than 257 colours: an indexed PNG (IHDR colour type 3 at byte 25), one byte per pixel
+        assertEquals(3, png[25]);
+        assertTrue(png.length * 10 < img.getWidth() * img.getHeight(), png.length + " bytes");
     }
 }
