@@ -560,6 +560,11 @@ public final class Autobk {
             evals = opt.getEvaluations();
         } catch (TooManyEvaluationsException | TooManyIterationsException ex) {
             throw new IllegalArgumentException("autobk: background spline fit did not converge", ex);
+        } catch (org.apache.commons.math3.exception.ConvergenceException ex) {
+            // Levenberg-Marquardt's QR of the Jacobian fails when the data leave spline coefficients
+            // undetermined (found by fuzzing: a spectrum whose energies crowd a few knots)
+            throw new IllegalArgumentException("autobk: background spline fit is singular, the data do not determine"
+                    + " its " + coef0.length + " coefficients (" + ex.getMessage() + ")", ex);
         }
 
         double[] bkgFit = new double[m];
