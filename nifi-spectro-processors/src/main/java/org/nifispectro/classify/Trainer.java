@@ -515,7 +515,6 @@ public final class Trainer {
                           int d, double gamma) {
         int n = countA + countB - 2;
         double[][] s = new double[d][d];
-        double tr = 0;
         int off = 0;
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
@@ -524,6 +523,16 @@ public final class Trainer {
                 s[j][i] = v;
             }
             off += i + 1;
+        }
+        shrink(s, gamma);
+        return fisherSolve(s, meanA, meanB);
+    }
+
+    /** In place: s divided by its mean variance, then shrunk towards the identity by gamma. */
+    static void shrink(double[][] s, double gamma) {
+        int d = s.length;
+        double tr = 0;
+        for (int i = 0; i < d; i++) {
             tr += s[i][i];
         }
         double mu = tr / d;
@@ -533,7 +542,6 @@ public final class Trainer {
             }
             s[i][i] += gamma;
         }
-        return fisherSolve(s, meanA, meanB);
     }
 
     /**

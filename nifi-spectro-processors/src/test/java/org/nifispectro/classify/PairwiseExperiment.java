@@ -292,40 +292,16 @@ final class PairwiseExperiment {
     static Disc lda(ConfusionBenchmark.Data x, double[][] mean, double[][][] scat, int a, int b, double gamma, int d) {
         int n = x.train().get(a).length + x.train().get(b).length - 2;
         double[][] s = new double[d][d];
-        double tr = 0;
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
                 double v = (scat[a][i][j] + scat[b][i][j]) / n;
                 s[i][j] = v;
                 s[j][i] = v;
             }
-            tr += s[i][i];
         }
-        double mu = tr / d;
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j < d; j++) {
-                s[i][j] = (1 - gamma) * s[i][j] / mu;
-            }
-            s[i][i] += gamma;
-        }
-        double[] delta = new double[d];
-        for (int i = 0; i < d; i++) {
-            delta[i] = mean[a][i] - mean[b][i];
-        }
-        double[] w = new CholeskyDecomposition(new Array2DRowRealMatrix(s, false), 1e-12, 1e-14).getSolver()
-                .solve(new ArrayRealVector(delta, false)).toArray();
-        double pa = 0;
-        double pb = 0;
-        for (int i = 0; i < d; i++) {
-            pa += w[i] * mean[a][i];
-            pb += w[i] * mean[b][i];
-        }
-        double half = (pa - pb) / 2;
-        float[] wf = new float[d];
-        for (int i = 0; i < d; i++) {
-            wf[i] = (float) (w[i] / half);
-        }
-        return new Disc(wf, (float) (-(pa + pb) / 2 / half));
+        Trainer.shrink(s, gamma);
+        float[] f = Trainer.fisherSolve(s, mean[a], mean[b]);
+        return new Disc(java.util.Arrays.copyOf(f, d), f[d]);
     }
 
     static List<float[]> flat(List<float[][]> l) {
