@@ -17,25 +17,14 @@ import org.nifispectro.pdf.io.GrReader;
  */
 class ClassifierAccuracyTest {
 
-    private static int classOf(Catalog c, String source) {
-        for (StructureClass sc : c.classes()) {
-            for (CatalogEntry e : sc.all()) {
-                if (e.sourceId().equals(source)) {
-                    return sc.id();
-                }
-            }
-        }
-        throw new AssertionError(source + " not in catalog");
-    }
-
     @Test
     void catalogGroupsByCorrelationAndKeepsDistinctMetalsApart() throws Exception {
         Catalog c = ClassifyFixtures.catalog();
         assertEquals(32, c.structureCount() + c.skipped().size(), "every CIF is used or skipped with a reason");
         assertTrue(c.skipped().isEmpty(), () -> "skipped: " + c.skipped());
         // fcc metals with lattice constants 3.52 (Ni), 3.61 (Cu), 3.92 (Pt), 4.08 (Au, Ag): Pearson below 0.95
-        assertNotEquals(classOf(c, "diffpy.cmi__Ni.cif"), classOf(c, "Dans_Diffraction__Copper.cif"));
-        assertNotEquals(classOf(c, "diffpy.cmi__Pt.cif"), classOf(c, "Dans_Diffraction__Gold.cif"));
+        assertNotEquals(ClassifyFixtures.classOf(c, "diffpy.cmi__Ni.cif"), ClassifyFixtures.classOf(c, "Dans_Diffraction__Copper.cif"));
+        assertNotEquals(ClassifyFixtures.classOf(c, "diffpy.cmi__Pt.cif"), ClassifyFixtures.classOf(c, "Dans_Diffraction__Gold.cif"));
         // every class member correlates >= 0.95 with its representative
         for (int k = 0; k < c.classes().size(); k++) {
             List<Catalog.Structure> s = c.structures(k);

@@ -58,4 +58,16 @@ public final class ClassifyFixtures {
         }
         return modelFile;
     }
+
+    /** The class holding the catalog entry read from {@code source} (its path in the CIF folder). */
+    static int classOf(Catalog c, String source) {
+        for (StructureClass sc : c.classes()) {
+            for (CatalogEntry e : sc.all()) {
+                if (e.sourceId().equals(source)) {
+                    return sc.id();
+                }
+            }
+        }
+        throw new AssertionError(source + " not in catalog");
+    }
 }

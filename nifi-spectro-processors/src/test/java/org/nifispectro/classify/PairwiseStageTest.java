@@ -63,27 +63,16 @@ class PairwiseStageTest {
         assertArrayEquals(new double[] {1, 0.5, 0}, classifier(all).scores(v(H, -H)), 1e-6);
     }
 
-    private static int classOf(Catalog c, String source) {
-        for (StructureClass sc : c.classes()) {
-            for (CatalogEntry e : sc.all()) {
-                if (e.sourceId().equals(source)) {
-                    return sc.id();
-                }
-            }
-        }
-        throw new AssertionError(source + " not in catalog");
-    }
-
     @Test
     void isotypicOneElementPairsAreLeftToTheSecondStage() throws Exception {
         Catalog c = ClassifyFixtures.catalog();
-        int ni = classOf(c, "diffpy.cmi__Ni.cif");
-        int cu = classOf(c, "Dans_Diffraction__Copper.cif");
-        int pt = classOf(c, "diffpy.cmi__Pt.cif");
-        int si = classOf(c, "diffpy.cmi__Si_Fd-3m.cif");
-        int nacl = classOf(c, "pyobjcryst__NaCl.cif");
-        int cdseW = classOf(c, "diffpy.cmi__CdSe-Wurtzite.cif");
-        int cds = classOf(c, "diffpy.cmi__CdS.cif");
+        int ni = ClassifyFixtures.classOf(c, "diffpy.cmi__Ni.cif");
+        int cu = ClassifyFixtures.classOf(c, "Dans_Diffraction__Copper.cif");
+        int pt = ClassifyFixtures.classOf(c, "diffpy.cmi__Pt.cif");
+        int si = ClassifyFixtures.classOf(c, "diffpy.cmi__Si_Fd-3m.cif");
+        int nacl = ClassifyFixtures.classOf(c, "pyobjcryst__NaCl.cif");
+        int cdseW = ClassifyFixtures.classOf(c, "diffpy.cmi__CdSe-Wurtzite.cif");
+        int cds = ClassifyFixtures.classOf(c, "diffpy.cmi__CdS.cif");
         // fcc metals (Fm-3m, 4 atoms, one element): only their lattice constants differ
         assertTrue(Trainer.latticeOnly(c, ni, cu) && Trainer.latticeOnly(c, cu, pt));
         // one element but another type (diamond Si), or two elements: a discriminant may be learned
