@@ -29,4 +29,15 @@ public record ClassifierModel(List<StructureClass> classes, PrototypeClassifier 
     public PrototypeClassifier.Ranking classify(double[] r, double[] g, int k) throws PdfInputException {
         return classifier.classify(PdfProfile.of(r, g, classifier.grid()), k);
     }
+
+    /**
+     * Ranks a measured G(r) among the classes a chemical constraint admits (probabilities over the whole
+     * catalog; {@link PrototypeClassifier#classify(float[], int, boolean[])}).
+     *
+     * @param admitted per class, from {@link ElementFilter#admitted}; null: every class
+     */
+    public PrototypeClassifier.Ranking classify(double[] r, double[] g, int k, boolean[] admitted)
+            throws PdfInputException {
+        return classifier.classify(PdfProfile.of(r, g, classifier.grid()), k, admitted);
+    }
 }

@@ -623,6 +623,9 @@ public final class PrototypeClassifier {
 
     /** @return indices of the m largest scores, best first (equal scores: lower index first) */
     static int[] topIndices(double[] s, int m) {
+        if (m <= 0) {
+            return new int[0];
+        }
         int[] top = new int[m];
         double[] val = new double[m];
         int filled = 0;
@@ -665,6 +668,40 @@ public final class PrototypeClassifier {
     public Ranking classify(float[] x, int k) {
         double[] s = scores(x);
         return new Ranking(rank(s, temperature, noneScore, k), noneProbability(s));
+    }
+
+    /**
+     * Top k among the admitted classes only (a chemical constraint, {@link ElementFilter}); the probabilities
+     * are those over the whole catalog, not renormalised over the admitted classes.
+     *
+     * @param admitted per class, whether it may be ranked; null: every class
+     * @return top k admitted classes (fewer when fewer are admitted) and the none probability
+     */
+    public Ranking classify(float[] x, int k, boolean[] admitted) {
+        if (admitted == null) {
+            return classify(x, k);
+        }
+        if (admitted.length != classCount()) {
+            throw new IllegalArgumentException("admitted mask has " + admitted.length + " entries, model "
+                    + classCount() + " classes");
+        }
+        double[] s = scores(x);
+        double[] p = softmax(s, temperature, noneScore);
+        double[] masked = s.clone();
+        int n = 0;
+        for (int c = 0; c < masked.length; c++) {
+            if (admitted[c]) {
+                n++;
+            } else {
+                masked[c] = Double.NEGATIVE_INFINITY;
+            }
+        }
+        int[] top = topIndices(masked, Math.min(k, n));
+        List<Candidate> out = new ArrayList<>(top.length);
+        for (int c : top) {
+            out.add(new Candidate(c, p[c], s[c]));
+        }
+        return new Ranking(out, noneProbability(s));
     }
 
     /** @return probability of "none of the catalog" for an input (0 when the model has no none score) */

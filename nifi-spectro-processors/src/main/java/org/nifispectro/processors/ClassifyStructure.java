@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +44,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 import org.nifispectro.classify.Candidate;
 import org.nifispectro.classify.CatalogEntry;
 import org.nifispectro.classify.ClassifierModel;
+import org.nifispectro.classify.ElementFilter;
 import org.nifispectro.pdf.io.GrText;
 import org.nifispectro.classify.ModelCache;
 import org.nifispectro.classify.ModelFile;
@@ -57,6 +59,7 @@ import org.nifispectro.plot.BarChart;
 import org.nifispectro.plot.Figure;
 import org.nifispectro.processors.common.BuildInfo;
 import org.nifispectro.processors.property.ConfidenceLevel;
+import org.nifispectro.processors.property.ElementFilterSource;
 import org.nifispectro.processors.common.Failures;
 import org.nifispectro.processors.common.InputException;
 import org.nifispectro.io.stack.ProcessStep;
@@ -76,7 +79,8 @@ import org.nifispectro.processors.common.SpectroAttributes;
         + "representative structure and the other structures of the class with formula, space group and source, "
         + "probability) routed to identified or unidentified by a confidence rule, a PNG bar chart of the top-k, and "
         + "attributes for the top candidate. The model is the one shipped with the project or one trained with "
-        + "org.nifispectro.classify.TrainModel from any CIF folder.")
+        + "org.nifispectro.classify.TrainModel from any CIF folder. Optionally, as MLstructureMining's chemical "
+        + "constraint, only classes containing given elements are ranked (Element Filter).")
 @SeeAlso(SimulatePDF.class)
 @WritesAttributes({
         @WritesAttribute(attribute = "classify.top.class", description = "Class index of the top candidate in the model"),
@@ -97,6 +101,11 @@ import org.nifispectro.processors.common.SpectroAttributes;
         @WritesAttribute(attribute = "classify.none.probability", description = "Probability that the structure is none of the catalog's"),
         @WritesAttribute(attribute = "classify.identified", description = "true when the confidence rule is met"),
         @WritesAttribute(attribute = "classify.model", description = "Model file used (or 'default')"),
+        @WritesAttribute(attribute = "classify.element.filter", description = "Elements every ranked class had to "
+                + "contain (Element Filter), space separated; empty when no constraint was applied"),
+        @WritesAttribute(attribute = "classify.element.filter.classes", description = "Number of classes the element "
+                + "filter admitted (all classes without a constraint); 0: no class of the catalog contains them, the "
+                + "ranking is empty and the input goes to unidentified"),
         @WritesAttribute(attribute = "spectro.error", description = "On failure: what is wrong"),
         @WritesAttribute(attribute = "spectro.error.where", description = "On failure: the file line or range")
 })
@@ -147,8 +156,22 @@ public class ClassifyStructure extends AbstractProcessor {
                     + "third of this processor's time per PDF (docs/classify-report.md)")
             .required(true).allowableValues("true", "false").defaultValue("true").build();
 
+    static final PropertyDescriptor ELEMENT_FILTER = new PropertyDescriptor.Builder().name("Element Filter")
+            .description("Optional chemical constraint (MLstructureMining, seed 004: 'eliminate all proposed structures "
+                    + "that do not include Ce'): rank only classes holding a structure that contains every given "
+                    + "element. The probabilities stay those over the whole catalog, so a low value still says the "
+                    + "data are not much like the best admitted class.")
+            .required(true).allowableValues(ElementFilterSource.class).defaultValue(ElementFilterSource.NONE).build();
+    static final PropertyDescriptor REQUIRED_ELEMENTS = new PropertyDescriptor.Builder().name("Required Elements")
+            .description("Element symbols separated by spaces, commas or dashes ('Cd Se', 'Fe-O') or a formula "
+                    + "('CdSe'); counts are ignored. May refer to FlowFile attributes (${sample.elements}); a value "
+                    + "that is not a list of elements sends the FlowFile to failure.")
+            .required(true).dependsOn(ELEMENT_FILTER, ElementFilterSource.LISTED)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES).build();
+
     private static final List<PropertyDescriptor> PROPERTIES = List.of(MODEL_FILE, TOP_K, MIN_PROBABILITY, MIN_RATIO,
-            CONFIDENCE_LEVEL, MAX_SIZE, WRITE_CHART);
+            CONFIDENCE_LEVEL, MAX_SIZE, WRITE_CHART, ELEMENT_FILTER, REQUIRED_ELEMENTS);
     /**
      * Candidates ranked internally, so the best class of another structure type is found even when the
      * top-k shown are all of the top's type.
@@ -169,6 +192,9 @@ public class ClassifyStructure extends AbstractProcessor {
     private volatile double minProbability;
     private volatile double minRatio;
     private volatile long maxBytes;
+    private volatile ElementFilterSource filterSource;
+    /** Admitted-class masks of {@link #model} per element set, filled as element sets are met. */
+    private volatile Map<String, boolean[]> masks = new ConcurrentHashMap<>();
 
     private static org.apache.nifi.components.Validator probability() {
         return (subject, input, context) -> {
@@ -205,6 +231,16 @@ public class ClassifyStructure extends AbstractProcessor {
                 }
             } catch (NumberFormatException e) {
                 // reported by the number validator
+            }
+        }
+        if (context.getProperty(ELEMENT_FILTER).asAllowableValue(ElementFilterSource.class) == ElementFilterSource.LISTED) {
+            String listed = context.getProperty(REQUIRED_ELEMENTS).getValue();
+            if (listed != null && !context.isExpressionLanguagePresent(listed)) {
+                try {
+                    ElementFilter.parse(listed);
+                } catch (IllegalArgumentException e) {
+                    results.add(invalid(REQUIRED_ELEMENTS.getName(), listed, e.getMessage()));
+                }
             }
         }
         String path = context.getProperty(MODEL_FILE).evaluateAttributeExpressions().getValue();
@@ -245,6 +281,8 @@ public class ClassifyStructure extends AbstractProcessor {
         confidenceLevel = context.getProperty(CONFIDENCE_LEVEL).asAllowableValue(ConfidenceLevel.class);
         maxBytes = context.getProperty(MAX_SIZE).asDataSize(DataUnit.B).longValue();
         writeChart = context.getProperty(WRITE_CHART).asBoolean();
+        filterSource = context.getProperty(ELEMENT_FILTER).asAllowableValue(ElementFilterSource.class);
+        masks = new ConcurrentHashMap<>();
     }
 
     @Override
@@ -257,10 +295,10 @@ public class ClassifyStructure extends AbstractProcessor {
         String filename = flowFile.getAttribute(CoreAttributes.FILENAME.key());
         ClassifierModel m = model;
         String[] types = typeKeys;
-        PrototypeClassifier.Ranking result0;
+        Classified classified;
         List<ProcessStep> history = new ArrayList<>();
         try {
-            result0 = classify(session, flowFile, filename, m, history);
+            classified = classify(context, session, flowFile, filename, m, history);
         } catch (InputException e) {
             Failures.route(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
             return;
@@ -268,33 +306,38 @@ public class ClassifyStructure extends AbstractProcessor {
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR, e);
             return;
         }
+        PrototypeClassifier.Ranking result0 = classified.ranking();
         List<Candidate> ranked = result0.candidates();
-        Candidate top = ranked.get(0);
-        StructureClass topClass = m.classes().get(top.classId());
-        String topType = types[top.classId()];
+        // empty only when an element filter admits no class of the catalog
+        Candidate top = ranked.isEmpty() ? null : ranked.get(0);
+        StructureClass topClass = top == null ? null : m.classes().get(top.classId());
         double second = ranked.size() > 1 ? ranked.get(1).probability() : 0;
-        double[] typeP = typeProbabilities(types, ranked);
+        double[] typeP = top == null ? new double[] {0, 0} : typeProbabilities(types, ranked);
         boolean byClass = confidenceLevel == ConfidenceLevel.CLASS;
-        double judged = byClass ? top.probability() : typeP[0];
+        double judged = top == null ? 0 : byClass ? top.probability() : typeP[0];
         double reference = byClass ? second : typeP[1];
         double ratio = reference > 0 ? judged / reference : Double.POSITIVE_INFINITY;
-        boolean identified = judged >= minProbability && ratio >= minRatio;
+        boolean identified = top != null && judged >= minProbability && ratio >= minRatio;
         List<Candidate> ranking = ranked.subList(0, Math.min(topK, ranked.size()));
         PrototypeClassifier.Ranking shown = new PrototypeClassifier.Ranking(ranking, result0.noneProbability());
 
         Map<String, String> attributes = new HashMap<>();
-        attributes.put("classify.top.class", Integer.toString(top.classId()));
-        attributes.put("classify.top.formula", topClass.representative().formula());
-        attributes.put("classify.top.space.group", topClass.representative().spaceGroup());
-        attributes.put("classify.top.source", topClass.representative().sourceId());
-        attributes.put("classify.top.probability", fmt(top.probability()));
-        attributes.put("classify.top.correlation", fmt(top.correlation()));
-        attributes.put("classify.top.type", topType);
-        attributes.put("classify.second.probability", fmt(second));
-        attributes.put("classify.top.type.probability", fmt(typeP[0]));
-        attributes.put("classify.next.type.probability", fmt(typeP[1]));
-        attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
+        if (top != null) {
+            attributes.put("classify.top.class", Integer.toString(top.classId()));
+            attributes.put("classify.top.formula", topClass.representative().formula());
+            attributes.put("classify.top.space.group", topClass.representative().spaceGroup());
+            attributes.put("classify.top.source", topClass.representative().sourceId());
+            attributes.put("classify.top.probability", fmt(top.probability()));
+            attributes.put("classify.top.correlation", fmt(top.correlation()));
+            attributes.put("classify.top.type", types[top.classId()]);
+            attributes.put("classify.second.probability", fmt(second));
+            attributes.put("classify.top.type.probability", fmt(typeP[0]));
+            attributes.put("classify.next.type.probability", fmt(typeP[1]));
+            attributes.put("classify.probability.ratio", Double.isInfinite(ratio) ? "Infinity" : fmt(ratio));
+        }
         attributes.put("classify.none.probability", fmt(result0.noneProbability()));
+        attributes.put("classify.element.filter", classified.filter().toString());
+        attributes.put("classify.element.filter.classes", Integer.toString(classified.admitted()));
         attributes.put("classify.identified", Boolean.toString(identified));
         attributes.put("classify.model", modelName);
         attributes.put(SpectroAttributes.VERSION, BuildInfo.version());
@@ -306,10 +349,10 @@ public class ClassifyStructure extends AbstractProcessor {
         byte[] json;
         byte[] png;
         try {
-            Map<String, Object> report = report(filename, m, shown, identified);
+            Map<String, Object> report = report(filename, m, shown, identified, classified);
             report.put("history", ProcessingHistory.toJsonNode(history));
             json = MAPPER.writeValueAsBytes(report);
-            png = writeChart ? chart(stem, m, ranking, history) : null;
+            png = writeChart && !ranking.isEmpty() ? chart(stem, m, ranking, history) : null;
         } catch (IOException | RuntimeException e) {
             Failures.routeUnexpected(session, flowFile, REL_FAILURE, getLogger(), PROCESSOR,
                     e instanceof IOException io ? io : new IOException(e));
@@ -321,10 +364,13 @@ public class ClassifyStructure extends AbstractProcessor {
                 : output(session, flowFile, png, attributes, stem + ".classify.png", "image/png", "chart");
 
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        String details = String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
-                topClass.representative().formula(), topClass.representative().spaceGroup(), top.probability(),
-                Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio),
-                identified ? "identified" : "unidentified", Parameters.provenanceDetails(parameters, millis));
+        String details = top == null
+                ? String.format(Locale.ROOT, "no class contains %s -> unidentified; %s", classified.filter(),
+                        Parameters.provenanceDetails(parameters, millis))
+                : String.format(Locale.ROOT, "top %s %s p=%.3f ratio=%s -> %s; %s",
+                        topClass.representative().formula(), topClass.representative().spaceGroup(), top.probability(),
+                        Double.isInfinite(ratio) ? "inf" : String.format(Locale.ROOT, "%.2f", ratio),
+                        identified ? "identified" : "unidentified", Parameters.provenanceDetails(parameters, millis));
         session.getProvenanceReporter().fork(flowFile, image == null ? List.of(result) : List.of(result, image),
                 details, millis);
         session.transfer(result, identified ? REL_IDENTIFIED : REL_UNIDENTIFIED);
@@ -368,9 +414,52 @@ public class ClassifyStructure extends AbstractProcessor {
         return new double[] {totals.get(topType), next};
     }
 
+    /**
+     * A ranking and the chemical constraint it was made under.
+     *
+     * @param admitted number of classes the filter admitted (all without one)
+     */
+    private record Classified(PrototypeClassifier.Ranking ranking, ElementFilter filter, int admitted) {
+    }
+
+    /** The Element Filter for one input: from the property, the file's header or none. */
+    private ElementFilter elementFilter(ProcessContext context, FlowFile flowFile, String header, String name)
+            throws InputException {
+        try {
+            return switch (filterSource) {
+                case NONE -> ElementFilter.none();
+                case LISTED -> {
+                    String listed = context.getProperty(REQUIRED_ELEMENTS).evaluateAttributeExpressions(flowFile).getValue();
+                    ElementFilter f = ElementFilter.parse(listed);
+                    if (f.isEmpty()) {
+                        throw new IllegalArgumentException("Required Elements is empty for this FlowFile");
+                    }
+                    yield f;
+                }
+                case FILE_HEADER -> ElementFilter.parse(ElementFilter.composition(header));
+            };
+        } catch (IllegalArgumentException e) {
+            throw new InputException("element filter: " + e.getMessage(), filterSource == ElementFilterSource.LISTED
+                    ? "property " + REQUIRED_ELEMENTS.getName() : name + ", composition line of the header");
+        }
+    }
+
+    private Classified classify(ClassifierModel m, double[] r, double[] g, ElementFilter filter)
+            throws PdfInputException {
+        boolean[] mask = filter.isEmpty() ? null : masks.computeIfAbsent(filter.toString(), k -> filter.admitted(m.classes()));
+        int admitted = m.classes().size();
+        if (mask != null) {
+            admitted = 0;
+            for (boolean b : mask) {
+                admitted += b ? 1 : 0;
+            }
+        }
+        return new Classified(m.classify(r, g, Math.max(topK, TYPE_SEARCH), mask), filter, admitted);
+    }
+
     /** Classifies the PDF; adds the processing history the input's header carries to {@code history}. */
-    private PrototypeClassifier.Ranking classify(ProcessSession session, FlowFile flowFile, String filename, ClassifierModel m,
-                                                 List<ProcessStep> history) throws InputException {
+    private Classified classify(ProcessContext context, ProcessSession session, FlowFile flowFile, String filename,
+                                ClassifierModel m, List<ProcessStep> history) throws InputException {
         String name = filename == null ? "input" : filename;
         if (flowFile.getSize() > maxBytes) {
             throw InputException.overLimit("input of " + flowFile.getSize() + " bytes exceeds Maximum Input Size of "
@@ -393,8 +482,9 @@ public class ClassifyStructure extends AbstractProcessor {
             String header = GrText.header(content[0], fast);
             history.addAll(ProcessingHistory.fromText(header.isEmpty() ? List.of()
                     : Arrays.asList(header.split("\r?\n|\r"))));
+            ElementFilter filter = elementFilter(context, flowFile, header, name);
             try {
-                return m.classify(fast.r(), fast.g(), Math.max(topK, TYPE_SEARCH));
+                return classify(m, fast.r(), fast.g(), filter);
             } catch (PdfInputException e) {
                 List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1)
                         .split("\r?\n|\r", -1));
@@ -403,7 +493,9 @@ public class ClassifyStructure extends AbstractProcessor {
             }
         }
         List<String> lines = Arrays.asList(new String(content[0], StandardCharsets.ISO_8859_1).split("\r?\n|\r", -1));
-        history.addAll(ProcessingHistory.fromText(headerLines(lines)));
+        List<String> headerLines = headerLines(lines);
+        history.addAll(ProcessingHistory.fromText(headerLines));
+        ElementFilter filter = elementFilter(context, flowFile, String.join("\n", headerLines), name);
         GrData data;
         try {
             data = GrReader.parse(lines, name);
@@ -412,7 +504,7 @@ public class ClassifyStructure extends AbstractProcessor {
                     e.line() > 0 ? name + ", line " + e.line() : name);
         }
         try {
-            return m.classify(data.r(), data.g(), Math.max(topK, TYPE_SEARCH));
+            return classify(m, data.r(), data.g(), filter);
         } catch (PdfInputException e) {
             String where = e.row() >= 0 ? name + ", line " + lineOfRow(lines, e.row()) : name;
             throw new InputException(e.getMessage(), where);
@@ -464,7 +556,7 @@ public class ClassifyStructure extends AbstractProcessor {
     }
 
     private Map<String, Object> report(String filename, ClassifierModel m, PrototypeClassifier.Ranking result,
-                                       boolean identified) {
+                                       boolean identified, Classified classified) {
         List<Candidate> ranking = result.candidates();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("input", filename);
@@ -479,6 +571,14 @@ public class ClassifyStructure extends AbstractProcessor {
         out.put("rule", Map.of("minimumTopProbability", minProbability, "minimumProbabilityRatio", minRatio,
                 "level", confidenceLevel.getValue()));
         out.put("noneProbability", result.noneProbability());
+        Map<String, Object> filter = new LinkedHashMap<>();
+        filter.put("source", filterSource.getValue());
+        filter.put("elements", List.copyOf(classified.filter().elements()));
+        filter.put("admittedClasses", classified.admitted());
+        filter.put("note", classified.filter().isEmpty() ? "no chemical constraint"
+                : "only classes holding a structure with all these elements are ranked; probabilities are over the "
+                        + "whole catalog");
+        out.put("elementFilter", filter);
         List<Object> list = new ArrayList<>();
         int rank = 1;
         for (Candidate c : ranking) {

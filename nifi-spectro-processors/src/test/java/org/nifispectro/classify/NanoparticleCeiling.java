@@ -26,6 +26,9 @@ final class NanoparticleCeiling {
     private static final double[] UISO = {0.005, 0.01, 0.015, 0.03, 0.05, 0.08};
     private static final double[] DIAMETERS = {0, 8, 10, 12, 15, 20, 25, 30, 40, 60};
 
+    /** Correlated-motion 1/r^2 sharpening of the simulations (-Ddelta2=..., default 2 as the base). */
+    private static final double DELTA2 = Double.parseDouble(System.getProperty("delta2", "2"));
+
     private NanoparticleCeiling() {
     }
 
@@ -38,7 +41,8 @@ final class NanoparticleCeiling {
         double qdamp = Double.parseDouble(a[3]);
         double[][] bases = new double[UISO.length][];
         for (int u = 0; u < UISO.length; u++) {
-            bases[u] = PdfCalculator.of(aug.baseParameters().withUiso(UISO[u]), PdfAugmenter.limits(5000)).calculate(s).g();
+            bases[u] = PdfCalculator.of(aug.baseParameters().withUiso(UISO[u]).withDelta(0, DELTA2),
+                    PdfAugmenter.limits(5000)).calculate(s).g();
         }
         for (int fi = 4; fi < a.length; fi++) {
             GrText.Columns c = GrText.parse(Files.readAllBytes(Path.of(a[fi])));
