@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,8 @@ import org.nifispectro.classify.Candidate;
 import org.nifispectro.classify.Catalog;
 import org.nifispectro.classify.CatalogEntry;
 import org.nifispectro.classify.ClassifierModel;
+import org.nifispectro.classify.CorrelationBaseline;
+import org.nifispectro.classify.ElementFilter;
 import org.nifispectro.pdf.io.GrText;
 import org.nifispectro.classify.ModelFile;
 import org.nifispectro.classify.ModelGrid;
@@ -309,8 +312,30 @@ public final class ClassifyBenchmark {
             clf = clf.withPairwise(null);
             System.out.println("pairwise third stage switched off (-Dpairwise.off=true)");
         }
+        // the correlation baseline on the same catalog (the model's CIF folder, -Dcifs; default shared/data/cif)
+        Path cifs = Path.of(System.getProperty("cifs", shared.resolve("cif").toString()));
+        CorrelationBaseline baseline = null;
+        if (Files.isDirectory(cifs)) {
+            long c0 = System.nanoTime();
+            Catalog catalog = Catalog.build(cifs, clf.grid(), Catalog.Options.defaults());
+            if (catalog.classes().size() == m.classes().size()) {
+                baseline = CorrelationBaseline.of(catalog, 0.01);
+                System.out.printf(Locale.ROOT, "correlation baseline: catalog of %s rebuilt (%d classes, %.1f s)%n", cifs,
+                        catalog.classes().size(), (System.nanoTime() - c0) / 1e9);
+            } else {
+                System.out.println("correlation baseline skipped: " + cifs + " gives " + catalog.classes().size()
+                        + " classes, the model has " + m.classes().size());
+            }
+        }
+        System.out.println("columns: file | expected elements | rank of the expected structure (elements and space "
+                + "group; 0 = beyond 5) | the same for the correlation baseline | rank of the expected structure type "
+                + "(isostructural: space group, atoms, stoichiometry) | rank with the header's composition as element "
+                + "filter | top | second | none probability");
         int inCat = 0;
         int hit = 0;
+        int baseHit = 0;
+        int typeHit = 0;
+        int filteredHit = 0;
         for (RealCase rc : REAL) {
             Path f = shared.resolve(rc.file());
             if (!Files.exists(f)) {
@@ -318,27 +343,45 @@ public final class ClassifyBenchmark {
             }
             GrData d = GrReader.read(f);
             PrototypeClassifier.Ranking rk;
+            PrototypeClassifier.Ranking filtered;
+            float[] x;
+            ElementFilter filter = ElementFilter.parse(ElementFilter.composition(Files.readString(f,
+                    java.nio.charset.StandardCharsets.ISO_8859_1).lines().limit(200).collect(Collectors.joining("\n"))));
             try {
-                rk = clf.classify(PdfProfile.of(d.r(), d.g(), clf.grid()), 5);
+                x = PdfProfile.of(d.r(), d.g(), clf.grid());
+                rk = clf.classify(x, 5);
+                filtered = clf.classify(x, 5, filter.admitted(m.classes()));
             } catch (PdfInputException e) {
                 System.out.println("| " + rc.file() + " | " + rc.note() + " | reported: " + e.getMessage() + " |");
                 continue;
             }
             List<Candidate> top = rk.candidates();
-            int rank = rc.elements().isEmpty() ? -1 : rankOfExpected(top, m.classes(), rc);
-            if (!rc.elements().isEmpty()) {
+            boolean expected = !rc.elements().isEmpty();
+            int rank = expected ? rankOfExpected(top, m.classes(), rc) : -1;
+            int brank = expected && baseline != null ? rankOfExpected(baseline.rank(x, 5), m.classes(), rc) : -1;
+            int trank = expected ? rankOfExpectedType(top, m.classes(), rc) : -1;
+            int frank = expected && !filter.isEmpty() ? rankOfExpected(filtered.candidates(), m.classes(), rc) : -1;
+            if (expected) {
                 inCat++;
                 hit += rank >= 1 && rank <= 3 ? 1 : 0;
+                baseHit += brank >= 1 && brank <= 3 ? 1 : 0;
+                typeHit += trank >= 1 && trank <= 3 ? 1 : 0;
+                filteredHit += (filter.isEmpty() ? rank : frank) >= 1 && (filter.isEmpty() ? rank : frank) <= 3 ? 1 : 0;
             }
             StructureClass sc = m.classes().get(top.get(0).classId());
             StructureClass sc2 = m.classes().get(top.get(1).classId());
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s %s p=%.3f r=%.3f | %s p=%.3f | %.3f |%n", rc.file(),
-                    rc.elements().isEmpty() ? "absent" : rc.elements(), rank < 0 ? "-" : Integer.toString(rank),
-                    sc.representative().formula(), sc.representative().spaceGroup(), top.get(0).probability(),
-                    top.get(0).correlation(), sc2.representative().formula(), top.get(1).probability(),
-                    rk.noneProbability());
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s %s p=%.3f r=%.3f | %s p=%.3f | %.3f |%n",
+                    rc.file(), expected ? rc.elements() : "absent", rank < 0 ? "-" : Integer.toString(rank),
+                    brank < 0 ? "-" : Integer.toString(brank), trank < 0 ? "-" : Integer.toString(trank),
+                    frank < 0 ? "-" : frank + " (" + filter + ")", sc.representative().formula(),
+                    sc.representative().spaceGroup(), top.get(0).probability(), top.get(0).correlation(),
+                    sc2.representative().formula(), top.get(1).probability(), rk.noneProbability());
         }
-        System.out.println("in-catalog measured PDFs with the expected type in the top 3: " + hit + "/" + inCat);
+        System.out.println("in-catalog measured PDFs with the expected structure in the top 3: " + hit + "/" + inCat
+                + "; correlation baseline " + (baseline == null ? "not run" : baseHit + "/" + inCat)
+                + "; expected structure type (isostructural) in the top 3: " + typeHit + "/" + inCat
+                + "; with the header's composition as element filter (files without one unfiltered): " + filteredHit + "/"
+                + inCat);
         if (quick) {
             return;
         }
@@ -536,6 +579,31 @@ public final class ClassifyBenchmark {
             for (CatalogEntry e : classes.get(top.get(i).classId()).all()) {
                 if (elements(e.formula()).equals(rc.elements())
                         && (rc.spaceGroups() == null || rc.spaceGroups().contains(CatalogEntry.spaceGroupKey(e.spaceGroup())))) {
+                    return i + 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * 1-based rank of the first candidate whose class holds a structure isostructural with the expected one
+     * ({@link CatalogEntry#structureTypeKey}: space group, atoms per cell, stoichiometry; CdS wurtzite for CdSe
+     * wurtzite, Cu for Ni), the seed's reading of "structure type"; 0 if none.
+     */
+    static int rankOfExpectedType(List<Candidate> top, List<StructureClass> classes, RealCase rc) {
+        Set<String> keys = new java.util.HashSet<>();
+        for (StructureClass sc : classes) {
+            for (CatalogEntry e : sc.all()) {
+                if (elements(e.formula()).equals(rc.elements())
+                        && (rc.spaceGroups() == null || rc.spaceGroups().contains(CatalogEntry.spaceGroupKey(e.spaceGroup())))) {
+                    keys.add(e.structureTypeKey());
+                }
+            }
+        }
+        for (int i = 0; i < top.size(); i++) {
+            for (CatalogEntry e : classes.get(top.get(i).classId()).all()) {
+                if (keys.contains(e.structureTypeKey())) {
                     return i + 1;
                 }
             }
