@@ -394,11 +394,17 @@ def pdf_identification():
              "PDF identification", common_parameters("pdf-identification") + [
                  ("classify.model", "", "Model file of ClassifyStructure; empty = the model shipped with nifi-spectro"),
                  ("classify.min.probability", "0.5", "A PDF is identified when its top candidate reaches this probability"),
+                 ("classify.element.filter", "None", "Chemical constraint: None, Composition In File Header (the "
+                  "'composition =' line of PDFgetX3/xPDFsuite) or Listed Elements (then classify.required.elements)"),
+                 ("classify.required.elements", "", "With Listed Elements: element symbols every ranked class must "
+                  "contain, e.g. 'Cd Se'"),
              ])
     fetch = listing(f, r".*\.(gr|dat|txt)", SMALL)
     classify = f.processor("ClassifyStructure", "org.nifispectro.processors.ClassifyStructure", SPECTRO, 0, row(2), {
         "Model File": "#{classify.model}",
         "Minimum Top Probability": "#{classify.min.probability}",
+        "Element Filter": "#{classify.element.filter}",
+        "Required Elements": "#{classify.required.elements}",
     }, auto_terminate=["original"])
     f.connect(fetch, ["success"], classify, SMALL)
     ident = store(f, "Store identified", "#{storage.dir}/identified", -COL // 2 - 100, row(3) + 60)
