@@ -26,7 +26,7 @@ import org.nifispectro.pdf.Elements;
 public record ElementFilter(SortedSet<String> elements) {
 
     private static final Pattern TOKEN = Pattern.compile("([A-Z][a-z]?)(\\d*\\.?\\d*)");
-    private static final Pattern COMPOSITION = Pattern.compile("^[#\\s]*composition\\s*[=:]\\s*(.*?)\\s*$",
+    private static final Pattern COMPOSITION = Pattern.compile("^[# \\t]*composition[ \\t]*[=:][ \\t]*(.*?)[ \\t]*$",
             Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
 
     public ElementFilter {

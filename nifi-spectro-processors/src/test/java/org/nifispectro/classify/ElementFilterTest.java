@@ -41,6 +41,9 @@ class ElementFilterTest {
         assertEquals("Ni", ElementFilter.composition("# composition: Ni\n"));
         assertNull(ElementFilter.composition("qmax = 19\n# no composition here\n"));
         assertNull(ElementFilter.composition("composition =\n"));
+        // an empty composition line does not take the next line as its value
+        assertNull(ElementFilter.composition("composition =\nqmin = 1.0\n"));
+        assertEquals("Ni", ElementFilter.composition("composition = Ni\r\nqmax = 25\r\n"));
         assertNull(ElementFilter.composition(null));
     }
 
