@@ -686,7 +686,6 @@ public final class PrototypeClassifier {
                     + classCount() + " classes");
         }
         double[] s = scores(x);
-        double[] p = softmax(s, temperature, noneScore);
         double[] masked = s.clone();
         int n = 0;
         for (int c = 0; c < masked.length; c++) {
@@ -696,12 +695,8 @@ public final class PrototypeClassifier {
                 masked[c] = Double.NEGATIVE_INFINITY;
             }
         }
-        int[] top = topIndices(masked, Math.min(k, n));
-        List<Candidate> out = new ArrayList<>(top.length);
-        for (int c : top) {
-            out.add(new Candidate(c, p[c], s[c]));
-        }
-        return new Ranking(out, noneProbability(s));
+        return new Ranking(candidates(s, softmax(s, temperature, noneScore), topIndices(masked, Math.min(k, n))),
+                noneProbability(s));
     }
 
     /** @return probability of "none of the catalog" for an input (0 when the model has no none score) */
@@ -729,8 +724,10 @@ public final class PrototypeClassifier {
      * SoftMax of scores / t (with the none outcome when noneScore is finite) and the top k.
      */
     public static List<Candidate> rank(double[] scores, double t, double noneScore, int k) {
-        double[] p = softmax(scores, t, noneScore);
-        int[] top = topIndices(scores, Math.min(k, scores.length));
+        return candidates(scores, softmax(scores, t, noneScore), topIndices(scores, Math.min(k, scores.length)));
+    }
+
+    private static List<Candidate> candidates(double[] scores, double[] p, int[] top) {
         List<Candidate> out = new ArrayList<>(top.length);
         for (int c : top) {
             out.add(new Candidate(c, p[c], scores[c]));

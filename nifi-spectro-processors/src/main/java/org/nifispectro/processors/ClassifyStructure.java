@@ -194,7 +194,7 @@ public class ClassifyStructure extends AbstractProcessor {
     private volatile long maxBytes;
     private volatile ElementFilterSource filterSource;
     /** Admitted-class masks of {@link #model} per element set, filled as element sets are met. */
-    private volatile Map<String, boolean[]> masks = new ConcurrentHashMap<>();
+    private volatile Map<String, Mask> masks = new ConcurrentHashMap<>();
 
     private static org.apache.nifi.components.Validator probability() {
         return (subject, input, context) -> {
@@ -444,17 +444,26 @@ public class ClassifyStructure extends AbstractProcessor {
         }
     }
 
+    /** The classes one element set admits, and how many they are. */
+    private record Mask(boolean[] admitted, int count) {
+        static Mask of(ElementFilter filter, ClassifierModel m) {
+            boolean[] a = filter.admitted(m.classes());
+            int n = 0;
+            for (boolean b : a) {
+                n += b ? 1 : 0;
+            }
+            return new Mask(a, n);
+        }
+    }
+
     private Classified classify(ClassifierModel m, double[] r, double[] g, ElementFilter filter)
             throws PdfInputException {
-        boolean[] mask = filter.isEmpty() ? null : masks.computeIfAbsent(filter.toString(), k -> filter.admitted(m.classes()));
-        int admitted = m.classes().size();
-        if (mask != null) {
-            admitted = 0;
-            for (boolean b : mask) {
-                admitted += b ? 1 : 0;
-            }
+        int k = Math.max(topK, TYPE_SEARCH);
+        if (filter.isEmpty()) {
+            return new Classified(m.classify(r, g, k), filter, m.classes().size());
         }
-        return new Classified(m.classify(r, g, Math.max(topK, TYPE_SEARCH), mask), filter, admitted);
+        Mask mask = masks.computeIfAbsent(filter.toString(), key -> Mask.of(filter, m));
+        return new Classified(m.classify(r, g, k, mask.admitted()), filter, mask.count());
     }
 
     /** Classifies the PDF; adds the processing history the input's header carries to {@code history}. */

@@ -366,7 +366,8 @@ public final class ClassifyBenchmark {
                 hit += rank >= 1 && rank <= 3 ? 1 : 0;
                 baseHit += brank >= 1 && brank <= 3 ? 1 : 0;
                 typeHit += trank >= 1 && trank <= 3 ? 1 : 0;
-                filteredHit += (filter.isEmpty() ? rank : frank) >= 1 && (filter.isEmpty() ? rank : frank) <= 3 ? 1 : 0;
+                int withFilter = filter.isEmpty() ? rank : frank;
+                filteredHit += withFilter >= 1 && withFilter <= 3 ? 1 : 0;
             }
             StructureClass sc = m.classes().get(top.get(0).classId());
             StructureClass sc2 = m.classes().get(top.get(1).classId());
@@ -577,13 +578,18 @@ public final class ClassifyBenchmark {
     static int rankOfExpected(List<Candidate> top, List<StructureClass> classes, RealCase rc) {
         for (int i = 0; i < top.size(); i++) {
             for (CatalogEntry e : classes.get(top.get(i).classId()).all()) {
-                if (elements(e.formula()).equals(rc.elements())
-                        && (rc.spaceGroups() == null || rc.spaceGroups().contains(CatalogEntry.spaceGroupKey(e.spaceGroup())))) {
+                if (isExpected(e, rc)) {
                     return i + 1;
                 }
             }
         }
         return 0;
+    }
+
+    /** Whether a catalog entry is the structure a measured PDF should be named as: its elements and space group. */
+    static boolean isExpected(CatalogEntry e, RealCase rc) {
+        return elements(e.formula()).equals(rc.elements())
+                && (rc.spaceGroups() == null || rc.spaceGroups().contains(CatalogEntry.spaceGroupKey(e.spaceGroup())));
     }
 
     /**
@@ -595,8 +601,7 @@ public final class ClassifyBenchmark {
         Set<String> keys = new java.util.HashSet<>();
         for (StructureClass sc : classes) {
             for (CatalogEntry e : sc.all()) {
-                if (elements(e.formula()).equals(rc.elements())
-                        && (rc.spaceGroups() == null || rc.spaceGroups().contains(CatalogEntry.spaceGroupKey(e.spaceGroup())))) {
+                if (isExpected(e, rc)) {
                     keys.add(e.structureTypeKey());
                 }
             }
