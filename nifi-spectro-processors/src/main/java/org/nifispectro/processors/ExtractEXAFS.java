@@ -28,7 +28,6 @@ import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
 import org.apache.nifi.annotation.lifecycle.OnScheduled;
-import org.apache.nifi.components.DescribedValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
@@ -53,6 +52,7 @@ import org.nifispectro.processors.common.Parameters;
 import org.nifispectro.processors.common.ProcessingHistory;
 import org.nifispectro.processors.common.SpectroAttributes;
 import org.nifispectro.processors.common.TempFiles;
+import org.nifispectro.processors.property.Choice;
 import org.nifispectro.xas.Autobk;
 import org.nifispectro.xas.PreEdgeNormalization;
 import org.nifispectro.xas.XafsFT;
@@ -111,7 +111,7 @@ public class ExtractEXAFS extends AbstractProcessor {
                     + "spectro.error.where").build();
 
     /** FT windows of Larch's ftwindow. */
-    public enum Window implements DescribedValue {
+    public enum Window implements Choice {
         HANNING("hanning", "Hanning: cos^2 tapers of width dk"),
         FHANNING("fhanning", "Flat Hanning"),
         GAUSSIAN("gaussian", "Gaussian of width dk"),
@@ -120,27 +120,15 @@ public class ExtractEXAFS extends AbstractProcessor {
         WELCH("welch", "Welch (quadratic tapers)"),
         SINE("sine", "Sine");
 
-        private final String value;
-        private final String description;
+        private final Text text;
 
         Window(String value, String description) {
-            this.value = value;
-            this.description = description;
+            this.text = new Text(value, description);
         }
 
         @Override
-        public String getValue() {
-            return value;
-        }
-
-        @Override
-        public String getDisplayName() {
-            return value;
-        }
-
-        @Override
-        public String getDescription() {
-            return description;
+        public Text text() {
+            return text;
         }
     }
 

@@ -33,6 +33,7 @@ import org.nifispectro.classify.ModelGrid;
 import org.nifispectro.classify.PdfAugmenter;
 import org.nifispectro.classify.PdfInputException;
 import org.nifispectro.classify.PdfProfile;
+import org.nifispectro.classify.ProfileCacheIo;
 import org.nifispectro.classify.PrototypeClassifier;
 import org.nifispectro.classify.StructureClass;
 import org.nifispectro.classify.Trainer;
@@ -703,14 +704,7 @@ public final class ClassifyBenchmark {
                 o.writeInt(x.d());
                 o.writeInt(x.aug());
                 for (List<float[][]> l : List.of(x.train(), x.val(), x.clean(), x.pert())) {
-                    for (float[][] m : l) {
-                        o.writeInt(m.length);
-                        for (float[] v : m) {
-                            for (float q : v) {
-                                o.writeFloat(q);
-                            }
-                        }
-                    }
+                    ProfileCacheIo.writeClasses(o, l);
                 }
             }
         }
@@ -723,17 +717,7 @@ public final class ClassifyBenchmark {
                 int aug = in.readInt();
                 List<List<float[][]>> all = new ArrayList<>();
                 for (int s = 0; s < 4; s++) {
-                    List<float[][]> l = new ArrayList<>();
-                    for (int c = 0; c < nc; c++) {
-                        float[][] m = new float[in.readInt()][d];
-                        for (float[] v : m) {
-                            for (int i = 0; i < d; i++) {
-                                v[i] = in.readFloat();
-                            }
-                        }
-                        l.add(m);
-                    }
-                    all.add(l);
+                    all.add(ProfileCacheIo.readClasses(in, nc, d));
                 }
                 return new Data(nc, d, aug, all.get(0), all.get(1), all.get(2), all.get(3));
             }

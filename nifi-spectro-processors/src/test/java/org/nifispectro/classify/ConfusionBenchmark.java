@@ -101,14 +101,7 @@ public final class ConfusionBenchmark {
                 }
             }
             for (List<float[][]> l : List.of(x.train(), x.val(), x.clean(), x.pert())) {
-                for (float[][] m : l) {
-                    o.writeInt(m.length);
-                    for (float[] v : m) {
-                        for (float q : v) {
-                            o.writeFloat(q);
-                        }
-                    }
-                }
+                ProfileCacheIo.writeClasses(o, l);
             }
         }
     }
@@ -127,17 +120,7 @@ public final class ConfusionBenchmark {
             }
             List<List<float[][]>> all = new ArrayList<>();
             for (int s = 0; s < 4; s++) {
-                List<float[][]> l = new ArrayList<>();
-                for (int c = 0; c < nc; c++) {
-                    float[][] m = new float[in.readInt()][d];
-                    for (float[] v : m) {
-                        for (int i = 0; i < d; i++) {
-                            v[i] = in.readFloat();
-                        }
-                    }
-                    l.add(m);
-                }
-                all.add(l);
+                all.add(ProfileCacheIo.readClasses(in, nc, d));
             }
             return new Data(nc, d, all.get(0), dev, all.get(1), all.get(2), all.get(3));
         }

@@ -1,21 +1,18 @@
 package org.nifispectro.processors.property;
 
-import org.apache.nifi.components.DescribedValue;
 import org.nifispectro.pipeline.ClusterJob;
 
 /** How DBSCANCluster estimates Eps when the Eps property is empty. */
-public enum EpsEstimateRule implements DescribedValue {
+public enum EpsEstimateRule implements Choice {
     NOISE_PERCENT("Expected Noise", "Ester et al. (1996): Eps is the (MinPts-1)-nearest-neighbour distance that the"
             + " 'Expected Noise' share of the kept pixels exceeds", ClusterJob.EpsRule.NOISE_PERCENT),
     KNEE("Knee", "The knee of the sorted (MinPts-1)-nearest-neighbour distance curve (Kneedle)", ClusterJob.EpsRule.KNEE);
 
-    private final String value;
-    private final String description;
+    private final Text text;
     private final ClusterJob.EpsRule rule;
 
     EpsEstimateRule(String value, String description, ClusterJob.EpsRule rule) {
-        this.value = value;
-        this.description = description;
+        this.text = new Text(value, description);
         this.rule = rule;
     }
 
@@ -24,17 +21,7 @@ public enum EpsEstimateRule implements DescribedValue {
     }
 
     @Override
-    public String getValue() {
-        return value;
-    }
-
-    @Override
-    public String getDisplayName() {
-        return value;
-    }
-
-    @Override
-    public String getDescription() {
-        return description;
+    public Text text() {
+        return text;
     }
 }
