@@ -228,8 +228,8 @@ public class DBSCANCluster extends AbstractProcessor {
             .build();
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
-            .description("Heap one FlowFile may use; an input that needs more goes to failure with 'needs X, budget Y'"
-                    + " At most half the JVM's maximum heap is used, whatever is set here.")
+            .description("Heap this processor may use for the FlowFiles in work; an input that needs more goes to"
+                    + " failure with 'needs X, budget Y'." + Parameters.MEMORY_BUDGET_SCOPE)
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)

@@ -225,9 +225,9 @@ public class DecomposePCANMF extends AbstractProcessor {
             .description("All entries of an archive together expanding to more bytes are refused").required(true)
             .defaultValue("256 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
     static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder().name("Memory Budget")
-            .description("A series needing more heap (8 bytes per value, times 4 for the copies PCA and NMF make) is "
-                    + "refused with the figures instead of running NiFi out of memory."
-                    + " At most half the JVM's maximum heap is used, whatever is set here.").required(true)
+            .description("Heap this processor may use for the FlowFiles in work: a series needing more (8 bytes per"
+                    + " value, times 4 for the copies PCA and NMF make) is refused with the figures instead of running"
+                    + " NiFi out of memory." + Parameters.MEMORY_BUDGET_SCOPE).required(true)
             .defaultValue("512 MB").addValidator(StandardValidators.DATA_SIZE_VALIDATOR).build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(INPUT_FORMAT, MEMBER_ORDER, DATASET_PATH,

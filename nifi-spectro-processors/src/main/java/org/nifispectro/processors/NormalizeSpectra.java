@@ -263,9 +263,9 @@ public class NormalizeSpectra extends AbstractProcessor {
             .build();
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
-            .description("Heap one FlowFile may use: sets the slab height; a stack whose smallest slab does not fit goes to"
-                    + " failure with 'needs X, budget Y'. The stack itself never has to fit."
-                    + " At most half the JVM's maximum heap is used, whatever is set here.")
+            .description("Heap this processor may use for the FlowFiles in work: sets the slab height; a stack whose"
+                    + " smallest slab does not fit goes to failure with 'needs X, budget Y'. The stack itself never has"
+                    + " to fit." + Parameters.MEMORY_BUDGET_SCOPE)
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)

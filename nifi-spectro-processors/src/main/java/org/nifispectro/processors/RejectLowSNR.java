@@ -116,9 +116,9 @@ public class RejectLowSNR extends AbstractProcessor {
             .build();
     public static final PropertyDescriptor MEMORY_BUDGET = new PropertyDescriptor.Builder()
             .name("Memory Budget")
-            .description("Heap one FlowFile may use: sets the slab height used to copy the stacks; an input whose maps and"
-                    + " smallest slab do not fit goes to failure with 'needs X, budget Y'."
-                    + " At most half the JVM's maximum heap is used, whatever is set here.")
+            .description("Heap this processor may use for the FlowFiles in work: sets the slab height used to copy the"
+                    + " stacks; an input whose maps and smallest slab do not fit goes to failure with 'needs X, budget Y'."
+                    + Parameters.MEMORY_BUDGET_SCOPE)
             .required(true)
             .defaultValue("1 GB")
             .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)

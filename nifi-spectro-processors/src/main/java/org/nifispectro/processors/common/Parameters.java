@@ -37,14 +37,21 @@ public final class Parameters {
         return values;
     }
 
+    /** The end of every Memory Budget description: how the budget is shared and capped. */
+    public static final String MEMORY_BUDGET_SCOPE = " The budget is the processor's, shared by its concurrent tasks: each"
+            + " task plans one FlowFile with Memory Budget / Concurrent Tasks (the 'budget Y' of a refusal is that"
+            + " share). At most half the JVM's maximum heap is used, whatever is set here.";
+
     /**
-     * The Memory Budget property in bytes, capped at half the JVM's maximum heap: the 1 GB default must not
-     * let one FlowFile take a whole 1 GB NiFi heap (NiFi's default), where the refusal "needs X, budget Y"
-     * would come too late.
+     * What one task may plan one FlowFile with: the Memory Budget property in bytes, capped at half the JVM's
+     * maximum heap (the 1 GB default must not let one FlowFile take a whole 1 GB NiFi heap, NiFi's default,
+     * where the refusal "needs X, budget Y" would come too late), divided by the processor's Concurrent Tasks
+     * so that N tasks working at once stay within the budget together.
      */
     public static long memoryBudget(ProcessContext context, PropertyDescriptor budget) {
         long configured = context.getProperty(budget).asDataSize(org.apache.nifi.processor.DataUnit.B).longValue();
-        return Math.min(configured, Math.max(1, Runtime.getRuntime().maxMemory() / 2));
+        long capped = Math.min(configured, Math.max(1, Runtime.getRuntime().maxMemory() / 2));
+        return Math.max(1, capped / Math.max(1, context.getMaxConcurrentTasks()));
     }
 
     /** Provenance details: the parameters and the duration, short enough for the provenance UI. */
