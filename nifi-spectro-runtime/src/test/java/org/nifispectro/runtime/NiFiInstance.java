@@ -93,12 +93,17 @@ public final class NiFiInstance implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         script("stop");
-        Path work = instance.resolve("work");
-        if (Files.isDirectory(work)) {
-            try (var paths = Files.walk(work)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+        deleteTree(instance.resolve("work"));
+    }
+
+    /** Deletes a folder and everything below it; nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -207,7 +207,7 @@ public final class SoakBenchmark {
             stopFeeding = true;
             nifi.close();
             if (!keep) {
-                deleteTree(nifi.instance());
+                NiFiInstance.deleteTree(nifi.instance());
             }
         }
         System.out.printf(Locale.ROOT, "whole run incl. NiFi start and stop: %.0f s%n", (System.nanoTime() - t0Start) / 1e9);
@@ -345,16 +345,5 @@ public final class SoakBenchmark {
         }
         return counts.stream().mapToLong(Long::longValue).min().orElse(0) + ".." + counts.stream().mapToLong(Long::longValue).max().orElse(0)
                 + " objects; sizes " + sizes;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
